@@ -1,0 +1,120 @@
+/**
+ * The in-isolate entry: `createRuntime(workflowModule, env)` makes one workflow run that the host
+ * drives with activations (see `WorkflowRuntime` in `sandbox/protocol.ts` for the driving loop).
+ *
+ * @module
+ */
+
+import {
+  type Activation,
+  type Completion,
+  type DeterministicSources,
+  type LogLevel,
+  PROTOCOL_VERSION,
+  type RuntimeEnv,
+  type WorkflowRuntime,
+} from "../../protocol.ts";
+import { Activator } from "./activator.ts";
+import { installAsyncContext } from "./async_context.ts";
+import { enterRun } from "./context.ts";
+import { errorToFailureJson } from "./converter.ts";
+import { buildRegistry, type WorkflowRegistry } from "./registry.ts";
+
+export { installAsyncContext };
+
+const registries = new WeakMap<object, WorkflowRegistry>();
+
+function registryOf(workflowModule: Record<string, unknown>): WorkflowRegistry {
+  let registry = registries.get(workflowModule);
+  if (registry === undefined) {
+    registry = buildRegistry(workflowModule);
+    registries.set(workflowModule, registry);
+  }
+  return registry;
+}
+
+/**
+ * Creates one workflow run.
+ *
+ * @param workflowModule The exports of the user's workflows module.
+ * @param env What the host provides (the log sink).
+ * @returns The run, driven by `activate` / `settle` / `conclude`.
+ *
+ * @example
+ * ```ts
+ * const run = createRuntime(workflows, { log: (record) => console.log(record.message) });
+ * run.activate(activation);
+ * do await drainMicrotasks(); while (run.settle());
+ * const completion = run.conclude();
+ * ```
+ */
+export function createRuntime(
+  workflowModule: Record<string, unknown>,
+  env: RuntimeEnv = {},
+): WorkflowRuntime {
+  installAsyncContext();
+  const activator = new Activator(registryOf(workflowModule), env);
+  let runId = "";
+
+  const deterministic: DeterministicSources = {
+    now: () => activator.now,
+    random: () => activator.random(),
+    setTimeout: (fn, ms, ...args) => {
+      const timer = activator.startTimer(Number(ms ?? 0) || 0, undefined);
+      timer.promise.then(() => fn(...args), () => undefined);
+      return timer.seq;
+    },
+    clearTimeout: (id) => {
+      if (typeof id !== "number") return;
+      const pending = activator.pending.timer.get(id);
+      if (pending === undefined) return;
+      activator.pending.timer.delete(id);
+      activator.pushCommand({ kind: "cancelTimer", seq: id });
+    },
+    log: (level: LogLevel, message: string, attrs?: Record<string, unknown>) =>
+      activator.log(level, message, attrs),
+  };
+
+  return {
+    protocolVersion: PROTOCOL_VERSION,
+    deterministic,
+    activate(activation: Activation): void {
+      runId = activation.runId;
+      try {
+        activator.activate(activation);
+      } catch (error) {
+        activator.recordTaskError(error);
+      }
+    },
+    settle(): boolean {
+      enterRun(activator);
+      try {
+        return activator.unblockConditions() > 0;
+      } catch (error) {
+        activator.recordTaskError(error);
+        return false;
+      }
+    },
+    conclude(): Completion {
+      enterRun(activator);
+      try {
+        if (activator.unblockConditions() > 0) {
+          activator.recordTaskError(
+            new Error(
+              "The host concluded the activation before settling it: drain microtasks and call settle() until it returns false",
+            ),
+          );
+        }
+        return activator.conclude(runId);
+      } catch (error) {
+        return { runId, commands: [], failure: errorToFailureJson(error) };
+      }
+    },
+    dispose(): void {
+      activator.disposed = true;
+      for (const map of Object.values(activator.pending)) map.clear();
+      activator.conditions.clear();
+      enterRun(undefined);
+    },
+  };
+}
