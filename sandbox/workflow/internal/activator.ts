@@ -530,8 +530,13 @@ export class Activator {
       this.pushCommand(error.command);
     } else if (this.cancelled && isCancellation(error)) {
       this.pushCommand({ kind: "cancelWorkflow" });
-    } else {
+    } else if (error instanceof TemporalFailure) {
       this.pushCommand({ kind: "failWorkflow", failure: errorToFailureJson(error) });
+    } else {
+      // As in the other Temporal SDKs, an error that is not a TemporalFailure (a bug such as a TypeError)
+      // fails the workflow task, not the workflow: the server retries the task, so deploying a fix lets the
+      // run continue. Throw an ApplicationFailure to fail the workflow on purpose.
+      this.recordTaskError(error);
     }
   }
 
