@@ -1,0 +1,93 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createReplayer } from "../../worker/replayer.ts";
+import { WorkflowMachines } from "../../worker/workflow/workflow_machines.ts";
+import { NondeterminismError } from "../../worker/workflow/nondeterminism_error.ts";
+import { HistoryBuilder, json, type Script, ScriptedSandbox, unjson } from "./engine_support.ts";
+
+const ids = { namespace: "default", workflowId: "wf", runId: "run-1", workflowType: "W", taskQueue: "tq" };
+
+const withLocalActivity = (type: string): Script => (job) => {
+  if (job.kind === "startWorkflow") {
+    return [{
+      kind: "scheduleLocalActivity",
+      seq: 1,
+      activityId: "1",
+      activityType: type,
+      attempt: 1,
+      args: [json("x")],
+      startToCloseTimeoutMs: 1000,
+      cancellationType: "TRY_CANCEL",
+    }];
+  }
+  if (job.kind === "resolveLocalActivity" && job.result.status === "completed") {
+    return [{ kind: "completeWorkflow", result: job.result.result }];
+  }
+};
+
+/** Runs the first task as new work, executing the local activity like the engine does; returns the history it would record. */
+async function recordHistory(): Promise<HistoryBuilder> {
+  const h = new HistoryBuilder();
+  h.start("W");
+  const started = h.task(true);
+  const sandbox = new ScriptedSandbox({ W: withLocalActivity("fetch") });
+  const m = new WorkflowMachines(ids);
+  m.addEvents(h.events);
+  await m.advance((a) => sandbox.activate(a), { taskStartedEventId: started });
+  const [la, ...more] = m.pendingLocalActivities();
+  assert.equal(more.length, 0);
+  assert.equal(la?.takeRequest().command.activityType, "fetch");
+  la!.resolve({ status: "completed", result: json("fetched") }, m.currentTime + 5);
+  await m.drainJobs((a) => sandbox.activate(a), []);
+  const commands = m.commands();
+  assert.deepEqual(commands.map((c) => c.attributes.case), [
+    "recordMarkerCommandAttributes",
+    "completeWorkflowExecutionCommandAttributes",
+  ]);
+  const marker = commands[0]!.attributes.value as {
+    markerName: string;
+    details: Record<string, { payloads: { data: Uint8Array }[] }>;
+  };
+  assert.equal(marker.markerName, "core_local_activity");
+  const data = JSON.parse(new TextDecoder().decode(marker.details["data"]!.payloads[0]!.data));
+  assert.equal(data.seq, 1);
+  assert.equal(data.activity_type, "fetch");
+  const completed = h.add("workflowTaskCompletedEventAttributes", { startedEventId: started } as never);
+  h.add("markerRecordedEventAttributes", { ...marker, workflowTaskCompletedEventId: completed } as never);
+  h.add("workflowExecutionCompletedEventAttributes", { workflowTaskCompletedEventId: completed } as never);
+  return h;
+}
+
+test("a local activity runs on the host within the task and is recorded as a marker before the completion", async () => {
+  await recordHistory();
+});
+
+test("in replay the local activity's result comes from its marker, without running it again", async () => {
+  const h = await recordHistory();
+  const sandbox = new ScriptedSandbox({ W: withLocalActivity("fetch") });
+  const m = new WorkflowMachines(ids);
+  m.addEvents(h.events);
+  await m.advance((a) => sandbox.activate(a));
+  m.checkReplayComplete();
+  assert.equal(m.pendingLocalActivities().length, 0);
+  const resolution = sandbox.runs.get("run-1")!.activations.flatMap((a) => a.jobs).find((j) =>
+    j.kind === "resolveLocalActivity"
+  );
+  assert.equal(
+    resolution?.kind === "resolveLocalActivity" && resolution.result.status === "completed" &&
+      unjson(resolution.result.result),
+    "fetched",
+  );
+});
+
+test("a local activity of another type than its marker fails replay with SG1101", async () => {
+  const h = await recordHistory();
+  await assert.rejects(
+    createReplayer({ sandbox: new ScriptedSandbox({ W: withLocalActivity("other") }) }).replayHistory(
+      h.history(),
+    ),
+    (e: unknown) =>
+      e instanceof NondeterminismError && e.code === "SG1101" &&
+      /activity type is "other" in the workflow but "fetch"/.test(e.message),
+  );
+});

@@ -1,0 +1,545 @@
+/**
+ * The workflow-task engine the Worker calls: it takes a polled workflow task, brings the run's
+ * state machines up to date (cache hit: only the new events; miss: the full history, paged),
+ * drives the sandboxed workflow through one activation per workflow task, and responds to the
+ * server itself (RespondWorkflowTaskCompleted / RespondWorkflowTaskFailed /
+ * RespondQueryTaskCompleted).
+ *
+ * ```ts
+ * const engine = createWorkflowEngine({
+ *   workflowService, namespace: "default", taskQueue: "orders", stickyTaskQueue: "orders-sticky-1",
+ *   identity: "worker@host", sandbox: host, maxCachedWorkflows: 1000,
+ * });
+ * await engine.processTask(pollResponse); // responds to the server
+ * engine.cacheSize;                        // runs held for sticky execution
+ * engine.evictAll();                       // on shutdown
+ * ```
+ *
+ * Failures: a nondeterminism error or a workflow task failure from the runtime (unknown workflow
+ * type, a bug) fails the workflow task (the server retries it), unless
+ * `failWorkflowOnNondeterminism` is set, which fails the workflow instead. Payload codecs run here,
+ * on the host: payloads are decoded before activation and encoded after.
+ *
+ * Protocol notes (sandbox/protocol.ts): the runtime cannot declare which internal flags it
+ * supports, so the engine takes them as the `internalFlags` option; everything else the engine
+ * needs is in the protocol. See docs/engine.md.
+ *
+ * @module
+ */
+
+import { create } from "@bufbuild/protobuf";
+import { anyUnpack } from "@bufbuild/protobuf/wkt";
+import { CommandSchema } from "../../gen/temporal/api/command/v1/message_pb.ts";
+import { CommandType } from "../../gen/temporal/api/enums/v1/command_type_pb.ts";
+import { WorkflowTaskFailedCause } from "../../gen/temporal/api/enums/v1/failed_cause_pb.ts";
+import { QueryResultType } from "../../gen/temporal/api/enums/v1/query_pb.ts";
+import { TaskQueueKind } from "../../gen/temporal/api/enums/v1/task_queue_pb.ts";
+import type { HistoryEvent } from "../../gen/temporal/api/history/v1/message_pb.ts";
+import {
+  type WorkflowQuery,
+  type WorkflowQueryResult,
+  WorkflowQueryResultSchema,
+} from "../../gen/temporal/api/query/v1/message_pb.ts";
+import { RequestSchema } from "../../gen/temporal/api/update/v1/message_pb.ts";
+import type { PollWorkflowTaskQueueResponse } from "../../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
+import type { PayloadCodec } from "../../common/payload_codec.ts";
+import type {
+  Activation,
+  ActivationJob,
+  ActivityResolution,
+  Completion,
+  FailureJson,
+  QueryResult,
+} from "../../sandbox/protocol.ts";
+import { SDK_NAME, SDK_VERSION } from "../../client/version.ts";
+import {
+  codeFailure,
+  codePayloads,
+  decodeEvents,
+  decodeMessages,
+  encodeCommands,
+  encodeMessages,
+} from "./codec.ts";
+import {
+  enumValue,
+  failureFromJson,
+  headerToJson,
+  msToDuration,
+  payloadFromJson,
+  payloadsToJson,
+} from "./convert.ts";
+import { fetchHistoryPages, type WorkflowServiceClient } from "./history.ts";
+import type { LocalActivityRequest } from "./machines/local_activity.ts";
+import { NondeterminismError } from "./nondeterminism_error.ts";
+import { RunCache } from "./run_cache.ts";
+import { StaleRunError, WorkflowTaskFailedError } from "./task_errors.ts";
+import { WorkflowMachines } from "./workflow_machines.ts";
+
+/** What the engine needs from the sandbox host (C1's `WorkflowHost` satisfies it). */
+export interface WorkflowSandbox {
+  /** Runs one activation of a run (a `startWorkflow` job creates it) and returns its completion. */
+  activate(activation: Activation): Promise<Completion>;
+  /** Drops the run's state. */
+  evict(runId: string): void;
+  /** False if the host lost the run (e.g. its isolate was replaced); the engine then replays it. */
+  has?(runId: string): boolean;
+}
+
+/** Runs a local activity on the host; returns how it ended (`backoff` asks the workflow to retry after a timer). */
+export type LocalActivityExecutor = (
+  request: LocalActivityRequest & {
+    workflowId: string;
+    runId: string;
+    workflowType: string;
+    namespace: string;
+  },
+) => Promise<ActivityResolution>;
+
+/** Options of {@linkcode createWorkflowEngine}. */
+export interface WorkflowEngineOptions {
+  /** The workflow service of the worker's connection. */
+  workflowService: WorkflowServiceClient;
+  namespace: string;
+  /** The normal task queue the worker polls. */
+  taskQueue: string;
+  /** The worker's sticky queue; absent: no sticky execution. */
+  stickyTaskQueue?: string;
+  /** How long the server waits for the sticky worker before using the normal queue, in ms. Default: 10 000. */
+  stickyScheduleToStartTimeoutMs?: number;
+  /** Sent with every response. */
+  identity: string;
+  /** The worker's build id, if any (sent as the worker version stamp). */
+  buildId?: string;
+  /** Only `payloadCodecs` is used here (converters run in the sandbox). Default: no codecs. */
+  dataConverter?: { payloadCodecs: readonly PayloadCodec[] };
+  /** The sandbox host that runs workflow code. */
+  sandbox: WorkflowSandbox;
+  /** How many runs to keep for sticky execution; 0 disables caching. Default: 1000. */
+  maxCachedWorkflows?: number;
+  /** Internal flags the workflow runtime supports (offered in new, non-replay work). Default: none. */
+  internalFlags?: readonly number[];
+  /** Fail the workflow (not just the task) on a nondeterminism error. Default: false. */
+  failWorkflowOnNondeterminism?: boolean;
+  /** Runs local activities; without it a workflow that schedules one fails its task. */
+  executeLocalActivity?: LocalActivityExecutor;
+  /** Reports errors the engine handled (failed tasks, failed responses). Default: ignored. */
+  onError?: (error: unknown, context: { runId: string; workflowId: string }) => void;
+}
+
+/** The engine's interface to the Worker. */
+export interface WorkflowEngine {
+  /** Processes one polled workflow task (or legacy query) and responds to the server. Never throws for task-level failures. */
+  processTask(task: PollWorkflowTaskQueueResponse): Promise<void>;
+  /** Evicts one run (server request, or the worker's own reasons). */
+  evict(runId: string, reason?: string): void;
+  /** Evicts every cached run (shutdown). */
+  evictAll(): void;
+  /** Number of cached runs. */
+  readonly cacheSize: number;
+  /** The sticky queue the engine asks the server to use (`stickyTaskQueue`), if any. */
+  readonly stickyQueue: string | undefined;
+  /** Evicts every cached run (the sandbox host itself belongs to the caller). */
+  shutdown(): Promise<void>;
+}
+
+interface CachedRun {
+  machines: WorkflowMachines;
+}
+
+/**
+ * Creates the workflow-task engine.
+ *
+ * @example Wiring it into a poller
+ * ```ts
+ * const engine = createWorkflowEngine({ workflowService, namespace, taskQueue, identity, sandbox });
+ * const task = await workflowService.pollWorkflowTaskQueue({ namespace, taskQueue: { name: taskQueue }, identity });
+ * if (task.taskToken.length > 0) await engine.processTask(task);
+ * ```
+ */
+export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEngine {
+  return new Engine(options);
+}
+
+class Engine implements WorkflowEngine {
+  readonly #o: WorkflowEngineOptions;
+  readonly #codecs: readonly PayloadCodec[];
+  readonly #cache: RunCache<CachedRun>;
+
+  constructor(options: WorkflowEngineOptions) {
+    this.#o = options;
+    this.#codecs = options.dataConverter?.payloadCodecs ?? [];
+    this.#cache = new RunCache<CachedRun>(
+      options.maxCachedWorkflows ?? 1000,
+      (runId) => options.sandbox.evict(runId),
+    );
+  }
+
+  get cacheSize(): number {
+    return this.#cache.size;
+  }
+
+  get stickyQueue(): string | undefined {
+    return this.#cache.capacity > 0 ? this.#o.stickyTaskQueue : undefined;
+  }
+
+  shutdown(): Promise<void> {
+    this.evictAll();
+    return Promise.resolve();
+  }
+
+  evict(runId: string): void {
+    this.#drop(runId);
+  }
+
+  #drop(runId: string): void {
+    this.#cache.delete(runId);
+    this.#o.sandbox.evict(runId);
+  }
+
+  evictAll(): void {
+    this.#cache.clear();
+  }
+
+  processTask(task: PollWorkflowTaskQueueResponse): Promise<void> {
+    const runId = task.workflowExecution?.runId ?? "";
+    return this.#cache.withLock(
+      runId,
+      () => (task.query !== undefined ? this.#legacyQuery(task) : this.#workflowTask(task)),
+    );
+  }
+
+  // ---- workflow tasks -----------------------------------------------------------------------
+
+  async #workflowTask(task: PollWorkflowTaskQueueResponse): Promise<void> {
+    const ids = executionOf(task);
+    let machines: WorkflowMachines | undefined;
+    try {
+      machines = await this.#prepare(task, false);
+      const wire = task.messages.map((m) =>
+        m.body === undefined ? undefined : anyUnpack(m.body, RequestSchema)
+      );
+      await decodeMessages(this.#codecs, task.messages);
+      const m = machines;
+      const result = await m.advance(this.#activator(), {
+        taskStartedEventId: task.startedEventId,
+        knownFlags: this.#o.internalFlags,
+        beforeTarget: () => {
+          task.messages.forEach((message, i) => {
+            const request = message.body === undefined ? undefined : anyUnpack(message.body, RequestSchema);
+            const raw = wire[i];
+            if (request === undefined || raw === undefined) return;
+            const seq = message.sequencingId.case === "eventId" ? message.sequencingId.value : 0n;
+            m.admitUpdate(request, raw, message.protocolInstanceId, message.id, seq);
+          });
+        },
+      });
+      if (result !== "ready") {
+        throw new Error(
+          `History of run '${ids.runId}' ends at event ${m.lastEventId} before the task's WorkflowTaskStarted ${task.startedEventId}`,
+        );
+      }
+      await this.#runLocalActivities(m);
+      const queryResults = await this.#answerQueries(m, task.queries);
+      const commands = m.commands();
+      const messages = m.messages();
+      await encodeCommands(this.#codecs, commands);
+      await encodeMessages(this.#codecs, messages);
+      const keep = !m.ended && this.#cache.capacity > 0;
+      const langUsedFlags = m.takeNewFlags();
+      // A finished run leaves the cache before the server hears of it (nothing more will come for it).
+      if (!keep) this.#drop(ids.runId);
+      const response = await this.#o.workflowService.respondWorkflowTaskCompleted({
+        taskToken: task.taskToken,
+        namespace: this.#o.namespace,
+        identity: this.#o.identity,
+        commands,
+        messages,
+        queryResults,
+        stickyAttributes: keep && this.#o.stickyTaskQueue
+          ? {
+            workerTaskQueue: {
+              name: this.#o.stickyTaskQueue,
+              kind: TaskQueueKind.STICKY,
+              normalName: this.#o.taskQueue,
+            },
+            scheduleToStartTimeout: msToDuration(this.#o.stickyScheduleToStartTimeoutMs ?? 10_000),
+          }
+          : undefined,
+        sdkMetadata: { langUsedFlags, sdkName: SDK_NAME, sdkVersion: SDK_VERSION },
+        ...this.#versionStamp(),
+      });
+      // The server dropped this (speculative) task's events, e.g. after an update rejection: the
+      // cached run is ahead of history, so it is rebuilt from history next time.
+      if (response.resetHistoryEventId > 0n) this.#drop(ids.runId);
+    } catch (error) {
+      this.#drop(ids.runId);
+      this.#o.onError?.(error, ids);
+      await this.#failTask(task, error, machines);
+    }
+  }
+
+  /** Returns the run's machines with the task's events buffered (cache hit: new events; miss: full history). */
+  async #prepare(task: PollWorkflowTaskQueueResponse, query: boolean): Promise<WorkflowMachines> {
+    const ids = executionOf(task);
+    let events = task.history?.events ?? [];
+    if (task.nextPageToken.length > 0) {
+      events = [...events, ...await this.#fetch(ids, task.nextPageToken)];
+    }
+    let run = this.#cache.get(ids.runId);
+    if (run !== undefined && this.#o.sandbox.has?.(ids.runId) === false) {
+      this.#cache.delete(ids.runId);
+      run = undefined;
+    }
+    if (run !== undefined) {
+      try {
+        await decodeEvents(this.#codecs, events);
+        run.machines.addEvents(events);
+        return run.machines;
+      } catch (error) {
+        if (!(error instanceof StaleRunError)) throw error;
+        this.#drop(ids.runId);
+        events = events.filter((e) => e.eventId !== 1n);
+      }
+    }
+    if (events[0]?.eventId !== 1n) {
+      // The task's own events may not be in persisted history yet (speculative tasks of updates).
+      const full = await this.#fetch(ids, new Uint8Array());
+      const last = full[full.length - 1]?.eventId ?? 0n;
+      events = [...full, ...events.filter((e) => e.eventId > last)];
+    }
+    if (!query && task.startedEventId > 0n) events = events.filter((e) => e.eventId <= task.startedEventId);
+    await decodeEvents(this.#codecs, events);
+    this.#o.sandbox.evict(ids.runId);
+    const machines = new WorkflowMachines({
+      namespace: this.#o.namespace,
+      workflowId: ids.workflowId,
+      runId: ids.runId,
+      workflowType: task.workflowType?.name ?? "",
+      taskQueue: this.#o.taskQueue,
+    });
+    machines.addEvents(events);
+    if (this.#cache.capacity > 0) this.#cache.set(ids.runId, { machines });
+    return machines;
+  }
+
+  #fetch(ids: { workflowId: string; runId: string }, token: Uint8Array): Promise<HistoryEvent[]> {
+    return fetchHistoryPages(this.#o.workflowService, {
+      namespace: this.#o.namespace,
+      ...ids,
+      nextPageToken: token,
+    });
+  }
+
+  #activator(): (activation: Activation) => Promise<Completion> {
+    return (activation) => this.#o.sandbox.activate(activation);
+  }
+
+  async #runLocalActivities(m: WorkflowMachines): Promise<void> {
+    for (;;) {
+      const pending = m.pendingLocalActivities();
+      if (pending.length === 0) return;
+      const execute = this.#o.executeLocalActivity;
+      if (execute === undefined) {
+        throw new WorkflowTaskFailedError(
+          {
+            message: `The workflow scheduled local activity '${
+              pending[0]!.command.activityType
+            }', but this worker runs no local activities`,
+          },
+          "WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE",
+        );
+      }
+      const started = Date.now();
+      await Promise.all(pending.map(async (la) => {
+        const request = la.takeRequest();
+        const result = await execute({
+          ...request,
+          workflowId: m.workflowId,
+          runId: m.runId,
+          workflowType: m.workflowType,
+          namespace: m.namespace,
+        });
+        la.resolve(result, m.currentTime + (Date.now() - started));
+      }));
+      await m.drainJobs(this.#activator(), this.#o.internalFlags ?? []);
+    }
+  }
+
+  async #answerQueries(
+    m: WorkflowMachines,
+    queries: { [id: string]: WorkflowQuery },
+  ): Promise<{ [id: string]: WorkflowQueryResult }> {
+    const entries = Object.entries(queries);
+    if (entries.length === 0) return {};
+    const jobs: ActivationJob[] = [];
+    for (const [id, q] of entries) jobs.push(await this.#queryJob(id, q));
+    const completion = await m.query(this.#activator(), jobs);
+    const out: { [id: string]: WorkflowQueryResult } = {};
+    for (const [id] of entries) {
+      const r = completion.queryResults?.find((x) => x.queryId === id);
+      out[id] = await this.#queryResult(r, completion.failure);
+    }
+    return out;
+  }
+
+  async #queryJob(queryId: string, q: WorkflowQuery): Promise<ActivationJob> {
+    const args = await codePayloads(this.#codecs, "decode", q.queryArgs?.payloads ?? []);
+    const job: ActivationJob = {
+      kind: "queryWorkflow",
+      queryId,
+      queryType: q.queryType,
+      args: payloadsToJson({ $typeName: "temporal.api.common.v1.Payloads", payloads: args }),
+    };
+    const headers = headerToJson(q.header);
+    if (headers !== undefined) job.headers = headers;
+    return job;
+  }
+
+  async #queryResult(
+    r: QueryResult | undefined,
+    taskFailure: FailureJson | undefined,
+  ): Promise<WorkflowQueryResult> {
+    if (r?.status === "succeeded") {
+      const [answer] = await codePayloads(this.#codecs, "encode", [payloadFromJson(r.result)]);
+      return create(WorkflowQueryResultSchema, {
+        resultType: QueryResultType.ANSWERED,
+        answer: { payloads: [answer!] },
+      });
+    }
+    const failureJson = r?.status === "failed"
+      ? r.failure
+      : taskFailure ?? { message: "The workflow returned no answer to the query" };
+    const failure = await codeFailure(this.#codecs, "encode", failureFromJson(failureJson));
+    return create(WorkflowQueryResultSchema, {
+      resultType: QueryResultType.FAILED,
+      errorMessage: failure.message,
+      failure,
+    });
+  }
+
+  async #failTask(
+    task: PollWorkflowTaskQueueResponse,
+    error: unknown,
+    m: WorkflowMachines | undefined,
+  ): Promise<void> {
+    const ids = executionOf(task);
+    try {
+      if (error instanceof NondeterminismError && this.#o.failWorkflowOnNondeterminism) {
+        const failure = await codeFailure(
+          this.#codecs,
+          "encode",
+          failureFromJson({
+            message: error.message,
+            source: SDK_NAME,
+            applicationFailureInfo: { type: "NondeterminismError", nonRetryable: true },
+          }),
+        );
+        await this.#o.workflowService.respondWorkflowTaskCompleted({
+          taskToken: task.taskToken,
+          namespace: this.#o.namespace,
+          identity: this.#o.identity,
+          commands: [create(CommandSchema, {
+            commandType: CommandType.FAIL_WORKFLOW_EXECUTION,
+            attributes: { case: "failWorkflowExecutionCommandAttributes", value: { failure } },
+          })],
+          sdkMetadata: { langUsedFlags: m?.takeNewFlags() ?? [], sdkName: SDK_NAME, sdkVersion: SDK_VERSION },
+          ...this.#versionStamp(),
+        });
+        return;
+      }
+      const [failureJson, cause] = describeTaskFailure(error);
+      const failure = await codeFailure(this.#codecs, "encode", failureFromJson(failureJson));
+      await this.#o.workflowService.respondWorkflowTaskFailed({
+        taskToken: task.taskToken,
+        namespace: this.#o.namespace,
+        identity: this.#o.identity,
+        cause,
+        failure,
+        binaryChecksum: this.#o.buildId ?? "",
+        workerVersion: this.#o.buildId ? { buildId: this.#o.buildId } : undefined,
+      });
+    } catch (respondError) {
+      this.#o.onError?.(respondError, ids);
+    }
+  }
+
+  #versionStamp(): { binaryChecksum: string; workerVersionStamp?: { buildId: string } } {
+    return this.#o.buildId
+      ? { binaryChecksum: this.#o.buildId, workerVersionStamp: { buildId: this.#o.buildId } }
+      : { binaryChecksum: "" };
+  }
+
+  // ---- legacy queries -----------------------------------------------------------------------
+
+  async #legacyQuery(task: PollWorkflowTaskQueueResponse): Promise<void> {
+    const ids = executionOf(task);
+    const query = task.query!;
+    try {
+      const m = await this.#prepare(task, true);
+      await m.advance(this.#activator(), { stopAtIncompleteTask: true });
+      const completion = await m.query(this.#activator(), [await this.#queryJob("legacy", query)]);
+      const result = await this.#queryResult(completion.queryResults?.[0], completion.failure);
+      if (completion.failure !== undefined || this.#cache.capacity === 0) this.#drop(ids.runId);
+      await this.#o.workflowService.respondQueryTaskCompleted({
+        taskToken: task.taskToken,
+        namespace: this.#o.namespace,
+        completedType: result.resultType,
+        queryResult: result.answer,
+        errorMessage: result.errorMessage,
+        failure: result.failure,
+      });
+    } catch (error) {
+      this.#drop(ids.runId);
+      this.#o.onError?.(error, ids);
+      const [failureJson] = describeTaskFailure(error);
+      try {
+        await this.#o.workflowService.respondQueryTaskCompleted({
+          taskToken: task.taskToken,
+          namespace: this.#o.namespace,
+          completedType: QueryResultType.FAILED,
+          errorMessage: failureJson.message ?? "Query failed",
+          failure: failureFromJson(failureJson),
+        });
+      } catch (respondError) {
+        this.#o.onError?.(respondError, ids);
+      }
+    }
+  }
+}
+
+function executionOf(task: PollWorkflowTaskQueueResponse): { workflowId: string; runId: string } {
+  return { workflowId: task.workflowExecution?.workflowId ?? "", runId: task.workflowExecution?.runId ?? "" };
+}
+
+/** The failure and cause to report for an error that failed a workflow task. */
+export function describeTaskFailure(error: unknown): [FailureJson, WorkflowTaskFailedCause] {
+  if (error instanceof NondeterminismError) {
+    return [
+      {
+        message: error.message,
+        source: SDK_NAME,
+        applicationFailureInfo: { type: "NondeterminismError", nonRetryable: false },
+      },
+      WorkflowTaskFailedCause.NON_DETERMINISTIC_ERROR,
+    ];
+  }
+  if (error instanceof WorkflowTaskFailedError) {
+    let cause: WorkflowTaskFailedCause = WorkflowTaskFailedCause.WORKFLOW_WORKER_UNHANDLED_FAILURE;
+    try {
+      cause = enumValue(WorkflowTaskFailedCause, "WORKFLOW_TASK_FAILED_CAUSE_", error.causeName);
+    } catch {
+      // keep the default cause
+    }
+    return [error.failure, cause];
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  return [
+    {
+      message: e.message,
+      source: SDK_NAME,
+      stackTrace: e.stack ?? "",
+      applicationFailureInfo: { type: e.name },
+    },
+    WorkflowTaskFailedCause.WORKFLOW_WORKER_UNHANDLED_FAILURE,
+  ];
+}
