@@ -1,0 +1,330 @@
+/**
+ * The workflow bundler: turns a workflows module (path or `file:` URL) into the two scripts the
+ * isolate evaluates — the prelude (deterministic globals, hardening, run driver) and a factory
+ * that instantiates the user's modules and the workflow runtime afresh for each run. Host-only
+ * imports are refused with the importing file and line. Bundles are cached by the content hash
+ * of every input file.
+ * @module
+ */
+
+import { BUNDLE_SUPPORTED } from "./protocol.ts";
+import * as esbuild from "esbuild";
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { builtinModules } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** One bundle: the scripts the isolate evaluates, with the source map of the workflow code. */
+export interface WorkflowBundle {
+  /** SHA-256 (hex) of the prelude and the workflow code. */
+  readonly hash: string;
+  /** Script evaluated first in each context; its completion value is the prelude's entry object. */
+  readonly prelude: string;
+  /** Script whose completion value is the factory that instantiates the modules for one run. */
+  readonly code: string;
+  /** File name the workflow code is evaluated under (appears in stack traces). */
+  readonly filename: string;
+  /** Source map (v3 JSON) of `code`, with absolute source paths. */
+  readonly sourceMap: string;
+  /** Absolute paths of the files that went into the bundle. */
+  readonly inputs: readonly string[];
+}
+
+/** Options of {@linkcode bundleWorkflows}. */
+export interface BundleOptions {
+  /**
+   * The in-isolate runtime module exporting `createRuntime`.
+   * Default: Sandglass's runtime (`sandbox/workflow/internal/runtime.ts`). Internal; for tests.
+   */
+  runtimeModule: string | URL;
+  /** Reuse an earlier bundle when no input file changed (compared by content hash). Default: true. */
+  cache: boolean;
+}
+
+/** Bundling failed: the message lists each problem with its file, line and column. */
+export class WorkflowBundleError extends Error {
+  override readonly name = "WorkflowBundleError";
+  /** The individual problems, each `file:line:column: text`. */
+  readonly problems: readonly string[];
+  /** @param problems One line per problem. */
+  constructor(problems: readonly string[], options?: ErrorOptions) {
+    super(`Cannot bundle the workflow code:\n${problems.map((p) => `  ${p}`).join("\n")}`, options);
+    this.problems = problems;
+  }
+}
+
+const SANDBOX_DIR = path.dirname(fileURLToPath(import.meta.url));
+const ROOT_DIR = path.dirname(SANDBOX_DIR);
+/** Package subpaths workflow code may import, and the files they resolve to. */
+const SANDBOX_SUBPATHS: Record<string, string> = {
+  workflow: path.join(SANDBOX_DIR, "workflow", "mod.ts"),
+  common: path.join(ROOT_DIR, "common", "mod.ts"),
+};
+const DEFAULT_RUNTIME = path.join(SANDBOX_DIR, "workflow", "internal", "runtime.ts");
+const HOST_ONLY_DIRS = ["client", "worker", "testing"].map((d) => path.join(ROOT_DIR, d) + path.sep);
+const HOST_ONLY_FILES = [
+  "mod.ts",
+  "common/mod.ts",
+  "common/protobuf_payload_converter.ts",
+  "common/payload_bytes.ts",
+  "common/gzip_codec.ts",
+  "common/aes_gcm_codec.ts",
+].map((f) => path.join(ROOT_DIR, f));
+const GLOBAL_NAME = "__sandglassWorkflows";
+const ENTRY_NAME = "sandglass-workflow-entry.js";
+const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, m.split("/")[0]!]));
+const SANDGLASS_SPECIFIER = /^(?:sandglass|@sandglass\/sdk)(?:\/(.*))?$/;
+
+function toPath(source: string | URL): string {
+  if (source instanceof URL || /^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {
+    const url = new URL(source);
+    if (url.protocol !== "file:") {
+      throw new WorkflowBundleError([
+        `Unsupported workflows module URL '${url.href}': expected a file: URL or a path`,
+      ]);
+    }
+    return fileURLToPath(url);
+  }
+  return path.resolve(source);
+}
+
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+}
+
+function hostOnlyMessage(specifier: string): string | undefined {
+  const sandglass = SANDGLASS_SPECIFIER.exec(specifier);
+  if (sandglass !== null) {
+    if (sandglass[1] !== undefined && sandglass[1] in SANDBOX_SUBPATHS) return undefined;
+    return `'${specifier}' is host-only and cannot be imported by workflow code: import the workflow API from 'sandglass/workflow', and use clients or I/O from activities`;
+  }
+  const bare = specifier.startsWith("node:") ? specifier.slice(5) : specifier;
+  if (specifier.startsWith("node:") || NODE_BUILTINS.has(bare) || NODE_BUILTINS.has(bare.split("/")[0]!)) {
+    return `The Node built-in '${specifier}' cannot be imported by workflow code: workflows have no file system, network or process access; do that work in an activity`;
+  }
+  return undefined;
+}
+
+/**
+ * The esbuild plugin that maps `sandglass/workflow` and refuses host-only bare imports (esbuild
+ * attaches the importing file and line to each refusal). Only bare specifiers reach it, so relative
+ * imports cost no round trip; those are checked after the build by {@linkcode hostOnlyInputs}.
+ */
+function sandboxImports(): esbuild.Plugin {
+  return {
+    name: "sandglass-sandbox-imports",
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        const refusal = hostOnlyMessage(args.path);
+        if (refusal !== undefined) return { errors: [{ text: refusal }] };
+        const sandglass = SANDGLASS_SPECIFIER.exec(args.path);
+        if (sandglass !== null) return { path: SANDBOX_SUBPATHS[sandglass[1]!]! };
+        return undefined;
+      });
+    },
+  };
+}
+
+function isHostOnly(file: string): boolean {
+  return HOST_ONLY_DIRS.some((dir) => file.startsWith(dir)) || HOST_ONLY_FILES.includes(file);
+}
+
+/** Problems for relative imports that reached host-only Sandglass files, with importer and line. */
+async function hostOnlyInputs(metafile: esbuild.Metafile, workingDir: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [input, info] of Object.entries(metafile.inputs)) {
+    for (const imported of info.imports) {
+      const target = path.resolve(workingDir, imported.path);
+      if (!isHostOnly(target)) continue;
+      const importer = path.resolve(workingDir, input);
+      let line = 1;
+      try {
+        const text = await readFile(importer, "utf8");
+        const index = text.indexOf(imported.original ?? imported.path);
+        if (index >= 0) line = text.slice(0, index).split("\n").length;
+      } catch {
+        // Keep line 1 when the importer cannot be read back.
+      }
+      problems.push(
+        `${displayPath(importer)}:${line}: '${
+          imported.original ?? imported.path
+        }' resolves to host-only Sandglass code (${
+          displayPath(target)
+        }) and cannot be imported by workflow code`,
+      );
+    }
+  }
+  return problems;
+}
+
+const BASE_OPTIONS: esbuild.BuildOptions = {
+  bundle: true,
+  write: false,
+  format: "iife",
+  platform: "neutral",
+  mainFields: ["module", "main"],
+  target: "es2023",
+  charset: "utf8",
+  legalComments: "none",
+  logLevel: "silent",
+  sourcemap: "external",
+  sourcesContent: false,
+  // Async functions are lowered to generators so every await goes through Promise.prototype.then, where the
+  // workflow runtime carries the current cancellation scope across awaits (QuickJS has no async context).
+  supported: BUNDLE_SUPPORTED,
+};
+
+function problemsOf(error: unknown, workingDir: string): string[] | undefined {
+  const failure = error as { errors?: esbuild.Message[] };
+  if (!Array.isArray(failure.errors)) return undefined;
+  return failure.errors.map((m) => {
+    const loc = m.location;
+    const where = loc === null
+      ? ""
+      : `${displayPath(path.resolve(workingDir, loc.file))}:${loc.line}:${loc.column + 1}: `;
+    return `${where}${m.text}`;
+  });
+}
+
+async function build(
+  options: esbuild.BuildOptions,
+): Promise<esbuild.BuildResult & { outputFiles: esbuild.OutputFile[]; metafile: esbuild.Metafile }> {
+  try {
+    return (await esbuild.build({ ...BASE_OPTIONS, ...options, metafile: true })) as esbuild.BuildResult & {
+      outputFiles: esbuild.OutputFile[];
+      metafile: esbuild.Metafile;
+    };
+  } catch (error) {
+    const problems = problemsOf(error, options.absWorkingDir ?? process.cwd());
+    if (problems === undefined) throw error;
+    throw new WorkflowBundleError(problems, { cause: error });
+  }
+}
+
+function stripSourceMapComment(code: string): string {
+  return code.replace(/\n\/\/# sourceMappingURL=[^\n]*\n?$/, "\n");
+}
+
+let preludePromise: Promise<string> | undefined;
+
+/** Builds the isolate prelude once per process. */
+function preludeScript(): Promise<string> {
+  preludePromise ??= (async () => {
+    const result = await build({
+      entryPoints: [path.join(SANDBOX_DIR, "prelude.ts")],
+      outfile: "sandglass-prelude.js",
+      globalName: "__sandglassPrelude",
+      sourcemap: false,
+      absWorkingDir: SANDBOX_DIR,
+    });
+    const js = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
+    return `(function () {\n${js}\nreturn __sandglassPrelude.default;\n})()`;
+  })();
+  preludePromise.catch(() => (preludePromise = undefined));
+  return preludePromise;
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+interface CacheEntry {
+  readonly digests: ReadonlyMap<string, string>;
+  readonly bundle: WorkflowBundle;
+}
+const cache = new Map<string, CacheEntry>();
+
+async function unchanged(entry: CacheEntry): Promise<boolean> {
+  for (const [file, digest] of entry.digests) {
+    let content: Uint8Array;
+    try {
+      content = await readFile(file);
+    } catch {
+      return false;
+    }
+    if (sha256(content) !== digest) return false;
+  }
+  return true;
+}
+
+/**
+ * Bundles a workflows module for the sandbox.
+ *
+ * @param workflows Path or `file:` URL of the module whose exports are the workflow functions.
+ * @param options See {@linkcode BundleOptions}.
+ * @returns The bundle (cached by the content of its input files).
+ * @throws {WorkflowBundleError} When an import cannot be resolved or is host-only.
+ * @example Bundle a workflows module
+ * ```ts
+ * const bundle = await bundleWorkflows(new URL("./workflows.ts", import.meta.url));
+ * console.log(bundle.hash);
+ * ```
+ */
+export async function bundleWorkflows(
+  workflows: string | URL,
+  options: Partial<BundleOptions> = {},
+): Promise<WorkflowBundle> {
+  const entry = toPath(workflows);
+  const runtime = toPath(options.runtimeModule ?? DEFAULT_RUNTIME);
+  const key = `${entry}\0${runtime}`;
+  const cached = cache.get(key);
+  if (options.cache !== false && cached !== undefined && (await unchanged(cached))) return cached.bundle;
+
+  const prelude = await preludeScript();
+  const absWorkingDir = path.dirname(entry);
+  const result = await build({
+    stdin: {
+      contents: [
+        `export { createRuntime } from ${JSON.stringify(runtime)};`,
+        `import * as workflows from ${JSON.stringify(entry)};`,
+        `export { workflows };`,
+      ].join("\n"),
+      resolveDir: absWorkingDir,
+      sourcefile: ENTRY_NAME,
+      loader: "js",
+    },
+    outfile: path.join(absWorkingDir, "workflow-bundle.js"),
+    absWorkingDir,
+    globalName: GLOBAL_NAME,
+    plugins: [sandboxImports()],
+  });
+  const refused = await hostOnlyInputs(result.metafile, absWorkingDir);
+  if (refused.length > 0) throw new WorkflowBundleError(refused);
+  const js = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
+  const mapText = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
+  const map = JSON.parse(mapText) as { sources: string[]; sourceRoot?: string };
+  map.sources = map.sources.map((s) => path.resolve(absWorkingDir, s));
+  delete map.sourceRoot;
+
+  const code = `(function () { "use strict";\n${stripSourceMapComment(js)}return ${GLOBAL_NAME};\n})`;
+  const hash = sha256(`${prelude}\0${code}`);
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((f) => !f.startsWith("<") && f !== ENTRY_NAME)
+    .map((f) => path.resolve(absWorkingDir, f));
+  const digests = new Map<string, string>();
+  for (const file of inputs) digests.set(file, sha256(await readFile(file)));
+
+  const bundle: WorkflowBundle = Object.freeze({
+    hash,
+    prelude,
+    code,
+    filename: `workflow-bundle-${hash.slice(0, 12)}.js`,
+    sourceMap: JSON.stringify(map),
+    inputs: Object.freeze(inputs),
+  });
+  if (options.cache !== false) cache.set(key, { digests, bundle });
+  return bundle;
+}
+
+/** Number of lines the factory wrapper adds before the bundled code (for source mapping). */
+export const BUNDLE_LINE_OFFSET = 1;
+
+/**
+ * Stops esbuild's helper process (it is restarted on the next build). Call before exiting in
+ * environments that check for leaked child processes.
+ */
+export async function stopBundler(): Promise<void> {
+  await esbuild.stop();
+}

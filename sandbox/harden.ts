@@ -1,0 +1,185 @@
+/**
+ * In-isolate hardening, run once per context after the deterministic globals are installed:
+ * removes the engine's nondeterminism sources and code loading, then freezes every intrinsic so
+ * that no run can change what another run sees (strategy S2 shares one context between runs).
+ *
+ * Bundled into the isolate prelude; never imported by host code.
+ * @module
+ */
+
+import { DeterminismViolationError } from "./determinism_violation_error.ts";
+
+/** Globals removed outright (absent, so feature detection falls back), with the reason. */
+export const REMOVED_GLOBALS: Readonly<Record<string, string>> = {
+  WeakRef: "garbage collection timing differs between runs",
+  FinalizationRegistry: "garbage collection timing differs between runs",
+  SharedArrayBuffer: "shared memory is a channel between runs",
+  Atomics: "shared memory is a channel between runs",
+  performance: "it reads the host clock",
+  Temporal: "it reads the host clock and time zone",
+  WebAssembly: "it loads code",
+};
+
+function codeLoadingBlocked(what: string): never {
+  throw new DeterminismViolationError(
+    `${what} is not available in workflow code: it compiles code at run time, which replay cannot check. Import the code you need in the workflow module instead`,
+  );
+}
+
+/** A stand-in constructor that keeps `instanceof` and `prototype` but refuses to compile code. */
+function blockedConstructor(name: string, prototype: object): (...args: unknown[]) => never {
+  // A function expression (not a method) so `new Function(...)` reaches the explanation too.
+  const blocked = {
+    [name]: function (): never {
+      return codeLoadingBlocked(`${name}()`);
+    },
+  }[name]!;
+  Object.defineProperty(blocked, "prototype", {
+    value: prototype,
+    writable: false,
+    enumerable: false,
+    configurable: false,
+  });
+  Object.defineProperty(prototype, "constructor", {
+    value: blocked,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+  return blocked as (...args: unknown[]) => never;
+}
+
+/** Hidden intrinsics that are not properties of any global but are reachable from values. */
+export function hiddenIntrinsics(): object[] {
+  const generator = function* () {};
+  const asyncGenerator = async function* () {};
+  const iteratorOf = (value: { [Symbol.iterator](): unknown }) =>
+    Object.getPrototypeOf(value[Symbol.iterator]()) as object;
+  const roots: unknown[] = [
+    Object.getPrototypeOf(generator),
+    Object.getPrototypeOf(async function () {}),
+    Object.getPrototypeOf(asyncGenerator),
+    Object.getPrototypeOf(generator.prototype),
+    Object.getPrototypeOf(asyncGenerator.prototype),
+    Object.getPrototypeOf(Object.getPrototypeOf(asyncGenerator.prototype)),
+    iteratorOf([]),
+    iteratorOf(new Map()),
+    iteratorOf(new Set()),
+    iteratorOf(""),
+    Object.getPrototypeOf("a".matchAll(/a/g)),
+    Object.getPrototypeOf(Uint8Array),
+    Object.getOwnPropertyDescriptor(
+      (function () {
+        "use strict";
+        return arguments;
+      })(),
+      "callee",
+    )?.get,
+  ];
+  const iteratorHelpers = (globalThis as unknown as { Iterator?: { from?: (v: unknown) => object } }).Iterator
+    ?.from;
+  if (typeof iteratorHelpers === "function") {
+    roots.push(Object.getPrototypeOf(iteratorHelpers({ next: () => ({ done: true, value: undefined }) })));
+    const values = [][Symbol.iterator]() as unknown as { map?: (f: (x: unknown) => unknown) => object };
+    if (typeof values.map === "function") roots.push(Object.getPrototypeOf(values.map((x) => x)));
+  }
+  return roots.filter((r): r is object => (typeof r === "object" || typeof r === "function") && r !== null);
+}
+
+/**
+ * Replaces the data properties that ordinary code assigns on instances (e.g. `this.name = ...` in
+ * an Error subclass, `X.prototype.constructor = X`) with accessors, so freezing the prototype does
+ * not make those assignments throw (the "override mistake").
+ */
+function allowOverrides(target: object, keys: readonly PropertyKey[]): void {
+  for (const key of keys) {
+    const desc = Object.getOwnPropertyDescriptor(target, key);
+    if (desc === undefined || !("value" in desc) || !desc.configurable) continue;
+    const value: unknown = desc.value;
+    Object.defineProperty(target, key, {
+      get: function () {
+        return value;
+      },
+      set: function (this: unknown, next: unknown) {
+        if (this === target) {
+          throw new TypeError(`Cannot assign to read only property '${String(key)}' of a frozen intrinsic`);
+        }
+        Object.defineProperty(this, key, {
+          value: next,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      },
+      enumerable: desc.enumerable,
+      configurable: false,
+    });
+  }
+}
+
+const ERROR_NAMES = [
+  "Error",
+  "EvalError",
+  "RangeError",
+  "ReferenceError",
+  "SyntaxError",
+  "TypeError",
+  "URIError",
+  "InternalError",
+  "AggregateError",
+] as const;
+
+/** Freezes `roots` and everything reachable from them (properties, accessors, prototypes). */
+export function deepFreeze(roots: readonly object[]): number {
+  const seen = new Set<object>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const value = stack.pop()!;
+    if (seen.has(value)) continue;
+    seen.add(value);
+    Object.freeze(value);
+    for (const key of Reflect.ownKeys(value)) {
+      const desc = Reflect.getOwnPropertyDescriptor(value, key);
+      if (desc === undefined) continue;
+      for (const next of [desc.value, desc.get, desc.set]) {
+        if ((typeof next === "object" && next !== null) || typeof next === "function") {
+          stack.push(next as object);
+        }
+      }
+    }
+    const proto = Object.getPrototypeOf(value) as object | null;
+    if (proto !== null) stack.push(proto);
+  }
+  return seen.size;
+}
+
+/**
+ * Removes nondeterminism sources and code loading from `global`, then freezes it and every
+ * intrinsic. Returns the number of objects frozen.
+ */
+export function harden(global: typeof globalThis): number {
+  const g = global as unknown as Record<string, unknown>;
+  for (const name of Object.keys(REMOVED_GLOBALS)) delete g[name];
+
+  const FunctionPrototype = Function.prototype;
+  const blockedFunction = blockedConstructor("Function", FunctionPrototype);
+  blockedConstructor("AsyncFunction", Object.getPrototypeOf(async function () {}) as object);
+  blockedConstructor("GeneratorFunction", Object.getPrototypeOf(function* () {}) as object);
+  blockedConstructor("AsyncGeneratorFunction", Object.getPrototypeOf(async function* () {}) as object);
+  Object.defineProperty(global, "Function", { value: blockedFunction, writable: true, configurable: true });
+  const blockedEval = {
+    eval(): never {
+      return codeLoadingBlocked("eval()");
+    },
+  }.eval;
+  Object.defineProperty(global, "eval", { value: blockedEval, writable: true, configurable: true });
+
+  allowOverrides(Object.prototype, Reflect.ownKeys(Object.prototype).filter((k) => k !== "__proto__"));
+  allowOverrides(FunctionPrototype, ["toString", "constructor"]);
+  for (const name of ERROR_NAMES) {
+    const ctor = g[name] as { prototype: object } | undefined;
+    if (ctor !== undefined) allowOverrides(ctor.prototype, ["constructor", "name", "message", "toString"]);
+  }
+
+  return deepFreeze([global, ...hiddenIntrinsics()]);
+}

@@ -1,0 +1,204 @@
+/**
+ * The isolate prelude: the first script evaluated in a QuickJS context. It installs the
+ * deterministic globals and hardens the context, then drives workflow runs for the host through a
+ * JSON-string boundary:
+ *
+ * ```
+ * activate(activationJson) -> ""  (host drains microtasks, then calls next())
+ *                          -> completionJson (finished at once, e.g. removeFromCache)
+ * next()                   -> ""  (condition unblocked: drain again, call next() again)
+ *                          -> completionJson
+ * ```
+ *
+ * Each run gets fresh instances of the workflow modules (the bundle's factory is called once per
+ * run), so module-level state is never shared between runs.
+ *
+ * Bundled into the isolate (see `bundler.ts`); never imported by host code.
+ * @module
+ */
+
+import type {
+  Activation,
+  Completion,
+  DeterministicSources,
+  FailureJson,
+  LogRecord,
+  WorkflowRuntime,
+} from "./protocol.ts";
+import { DeterminismViolationError } from "./determinism_violation_error.ts";
+import { installDeterministicGlobals } from "./globals.ts";
+import { harden } from "./harden.ts";
+import { installAsyncContext } from "./workflow/internal/async_context.ts";
+
+/** What the bundle's factory returns: fresh module instances for one run. */
+export interface WorkflowBundleExports {
+  createRuntime(
+    workflowModule: Record<string, unknown>,
+    env: { log?: (record: LogRecord) => void },
+  ): WorkflowRuntime;
+  workflows: Record<string, unknown>;
+}
+
+/** The prelude's entry points, called by the host with strings only. */
+export interface PreludeEntry {
+  install(factory: () => WorkflowBundleExports, hostLog: (recordJson: string) => void): void;
+  activate(activationJson: string): string;
+  next(): string;
+  dispose(runId: string): void;
+  runCount(): number;
+}
+
+let active: DeterministicSources | undefined;
+const activeSources = (): DeterministicSources => {
+  if (active === undefined) {
+    throw new DeterminismViolationError(
+      "Workflow time, randomness, timers and logging are only available while a workflow activation runs",
+    );
+  }
+  return active;
+};
+
+installDeterministicGlobals(globalThis, activeSources);
+// Carries the current cancellation scope across awaits; must run before the intrinsics are frozen.
+installAsyncContext();
+harden(globalThis);
+
+const runs = new Map<string, WorkflowRuntime>();
+let factory: (() => WorkflowBundleExports) | undefined;
+let hostLog: ((recordJson: string) => void) | undefined;
+let current: { runtime: WorkflowRuntime; runId: string } | undefined;
+
+function failureOf(error: unknown, prefix: string): FailureJson {
+  const err = error instanceof Error ? error : undefined;
+  const message = err !== undefined ? err.message : String(error);
+  return {
+    message: `${prefix}${message}`,
+    source: "TypeScriptSDK",
+    stackTrace: err?.stack ?? "",
+    applicationFailureInfo: { type: err?.name ?? "Error", nonRetryable: false },
+  };
+}
+
+function failed(runId: string, error: unknown, prefix: string): string {
+  const completion: Completion = { runId, commands: [], failure: failureOf(error, prefix) };
+  return JSON.stringify(completion);
+}
+
+/** A 32-bit PRNG (mulberry32) for code that runs while the workflow module loads. */
+function loadTimeRandom(seedText: string): () => number {
+  let seed = 0x9e3779b9;
+  for (let i = 0; i < seedText.length; i++) seed = Math.imul(seed ^ seedText.charCodeAt(i), 0x85ebca6b);
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The sources used while a run's modules are evaluated, before its runtime exists. */
+function loadTimeSources(activation: Activation): DeterministicSources {
+  const start = activation.jobs.find((job) => job.kind === "startWorkflow");
+  const random = loadTimeRandom(`${activation.runId}:${start?.randomnessSeed ?? ""}`);
+  return {
+    now: () => activation.timestamp,
+    random,
+    setTimeout: () => {
+      throw new DeterminismViolationError(
+        "setTimeout cannot be called while the workflow module loads: start timers inside the workflow function",
+      );
+    },
+    clearTimeout: () => {},
+    log: (level, message, attrs) => {
+      if (activation.isReplaying || hostLog === undefined) return;
+      const record: LogRecord = {
+        level,
+        message,
+        attrs: { ...attrs, runId: activation.runId },
+        timestamp: activation.timestamp,
+      };
+      hostLog(JSON.stringify(record));
+    },
+  };
+}
+
+function createRun(activation: Activation): WorkflowRuntime {
+  if (factory === undefined) throw new Error("The sandbox prelude has no workflow bundle installed");
+  active = loadTimeSources(activation);
+  const log = hostLog;
+  const exports = factory();
+  const env = log === undefined ? {} : { log: (record: LogRecord) => log(JSON.stringify(record)) };
+  return exports.createRuntime(exports.workflows, env);
+}
+
+function activate(activationJson: string): string {
+  const activation = JSON.parse(activationJson) as Activation;
+  const runId = activation.runId;
+  current = undefined;
+  active = undefined;
+  if (activation.jobs.some((job) => job.kind === "removeFromCache")) {
+    dispose(runId);
+    return JSON.stringify({ runId, commands: [] } satisfies Completion);
+  }
+  let runtime = runs.get(runId);
+  if (runtime === undefined) {
+    if (!activation.jobs.some((job) => job.kind === "startWorkflow")) {
+      return failed(
+        runId,
+        new Error(
+          `Run '${runId}' is not in the sandbox cache; evict it and replay its history from the start`,
+        ),
+        "",
+      );
+    }
+    try {
+      runtime = createRun(activation);
+    } catch (error) {
+      active = undefined;
+      return failed(runId, error, "Failed to load the workflow module: ");
+    }
+    runs.set(runId, runtime);
+  }
+  current = { runtime, runId };
+  active = runtime.deterministic;
+  runtime.activate(activation);
+  return "";
+}
+
+function next(): string {
+  const run = current;
+  if (run === undefined) throw new Error("next() called without an activation in progress");
+  active = run.runtime.deterministic;
+  if (run.runtime.settle()) return "";
+  const completion = run.runtime.conclude();
+  current = undefined;
+  active = undefined;
+  return JSON.stringify(completion);
+}
+
+function dispose(runId: string): void {
+  const runtime = runs.get(runId);
+  if (runtime === undefined) return;
+  runs.delete(runId);
+  if (current?.runId === runId) current = undefined;
+  active = runtime.deterministic;
+  try {
+    runtime.dispose();
+  } finally {
+    active = undefined;
+  }
+}
+
+const entry: PreludeEntry = {
+  install(bundleFactory, log) {
+    if (factory !== undefined) throw new Error("The sandbox prelude already has a workflow bundle");
+    factory = bundleFactory;
+    hostLog = log;
+  },
+  activate,
+  next,
+  dispose,
+  runCount: () => runs.size,
+};
+
+export default Object.freeze(entry);
