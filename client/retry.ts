@@ -83,6 +83,22 @@ export function isRetryableCode(code: number): boolean {
 }
 
 /**
+ * Whether a failed call may be retried: its code is retryable, and it is not a RESOURCE_EXHAUSTED that
+ * says the message itself is too large (gRPC's "received message larger than max"), which fails the same
+ * way every time — as in sdk-core, such a call fails at once.
+ *
+ * @example
+ * ```ts
+ * isRetryableFailure(RPCCode.RESOURCE_EXHAUSTED, "grpc: received message larger than max (5 vs. 4)"); // false
+ * isRetryableFailure(RPCCode.RESOURCE_EXHAUSTED, "namespace rate limit exceeded"); // true
+ * ```
+ */
+export function isRetryableFailure(code: number, message: string): boolean {
+  if (code === RPCCode.RESOURCE_EXHAUSTED && /message larger than max/i.test(message)) return false;
+  return isRetryableCode(code);
+}
+
+/**
  * Fills in defaults and validates, converting durations to milliseconds.
  *
  * @throws {TypeError} If a value is out of range; the message quotes it.

@@ -13,7 +13,7 @@ import type {
 } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 import type { CallOptions } from "./call_options.ts";
-import { isRetryableCode, resolveRetryOptions, retryDelay, sleep } from "./retry.ts";
+import { isRetryableFailure, resolveRetryOptions, retryDelay, sleep } from "./retry.ts";
 import type { ResolvedRetryOptions } from "./retry.ts";
 import { RPCCode } from "./rpc_code.ts";
 import { RPCError } from "./rpc_error.ts";
@@ -132,7 +132,7 @@ async function callUnary(
       if (signal.aborted) throw fail(signal.reason, lastTransportFailure, attempt);
       failure = RPCError.from(reason);
       lastTransportFailure = describeTransportFailure(failure) ?? lastTransportFailure;
-      if (policy === undefined || attempt >= policy.maxAttempts || !isRetryableCode(failure.code)) {
+      if (policy === undefined || attempt >= policy.maxAttempts || !isRetryableFailure(failure.code, failure.message)) {
         throw fail(failure, lastTransportFailure, attempt);
       }
     }
