@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { startDevServer, startTestServer } from "../testing/mod.ts";
 import { countJunit, type JunitCounts } from "./lib/junit.ts";
-import { DEV_SERVER_TEST_OPTIONS } from "../tests/support/server_options.ts";
+import { TEST_SEARCH_ATTRIBUTES } from "../tests/support/servers.ts";
 
 type Runtime = "node" | "deno" | "bun";
 const ALL: Runtime[] = ["node", "deno", "bun"];
@@ -73,14 +73,14 @@ async function runOn(runtime: Runtime, paths: string[]): Promise<JunitCounts> {
   rmSync(junit, { force: true });
   console.log(`\n=== ${runtime}: starting a dev server and a time-skipping test server ===`);
   const started = Date.now();
-  const dev = await startDevServer(DEV_SERVER_TEST_OPTIONS);
+  const dev = await startDevServer({ searchAttributes: TEST_SEARCH_ATTRIBUTES });
   const ts = await startTestServer({});
   console.log(`=== ${runtime}: servers ready in ${Date.now() - started} ms (dev ${dev.address}, time-skipping ${ts.address}) ===`);
   let exit: number;
   try {
     exit = await run(command(runtime, paths, junit), {
       SANDGLASS_TEST_DEV_SERVER: dev.address,
-      SANDGLASS_TEST_DEV_NAMESPACE: dev.namespace,
+      SANDGLASS_TEST_NAMESPACE: dev.namespace,
       SANDGLASS_TEST_TIME_SKIPPING_SERVER: ts.address,
       SANDGLASS_TEST_RUNTIME: runtime,
       NO_COLOR: "1",
