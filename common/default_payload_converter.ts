@@ -15,8 +15,8 @@ import {
 import { CompositePayloadConverter } from "./payload_converter.ts";
 
 /**
- * The default chain: `undefined`/`null` → `binary/null`, `Uint8Array` → `binary/plain`, anything
- * else JSON can represent → `json/plain`.
+ * The default chain: `undefined` → `binary/null`, `Uint8Array` → `binary/plain`, anything else
+ * JSON can represent (including `null`) → `json/plain`, the same encodings as sdk-typescript.
  *
  * @example
  * ```ts

@@ -12,8 +12,9 @@ import type { Payload } from "./failure_proto.ts";
 import { type EncodingPayloadConverter, makePayload, PayloadEncoding } from "./payload_converter.ts";
 
 /**
- * Encodes `undefined` and `null` as `binary/null` with empty data; decodes `binary/null` as
- * `undefined` (as sdk-typescript does).
+ * Encodes `undefined` as `binary/null` with empty data and decodes `binary/null` as `undefined`,
+ * as sdk-typescript does. `null` is left to the JSON converter (`json/plain` `null`), so it stays
+ * `null` for the official TypeScript SDK; the Python SDK reads both as `None`.
  *
  * @example
  * ```ts
@@ -24,7 +25,7 @@ export class UndefinedPayloadConverter implements EncodingPayloadConverter {
   readonly encoding: string = PayloadEncoding.NULL;
 
   toPayload(value: unknown): Payload | undefined {
-    return value === undefined || value === null ? makePayload(this.encoding, new Uint8Array(0)) : undefined;
+    return value === undefined ? makePayload(this.encoding, new Uint8Array(0)) : undefined;
   }
 
   fromPayload<T = unknown>(_payload: Payload): T {

@@ -82,7 +82,7 @@ test("payloads Sandglass writes are read back by the Temporal CLI with the stand
     const handle = await client.startWorkflow("cli-check", {
       id,
       taskQueue,
-      args: ["text", 7, { nested: [true, null] }, new Uint8Array([1, 2, 3]), null],
+      args: ["text", 7, { nested: [true, null] }, new Uint8Array([1, 2, 3]), undefined],
       memo: { owner: "ada" },
     });
     await handle.terminate("done", { details: ["why"] });

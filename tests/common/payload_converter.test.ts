@@ -32,14 +32,17 @@ test('json/plain: {"a":1} is data {"a":1} with metadata encoding=json/plain, as 
   assert.deepEqual(defaultPayloadConverter.toPayload(false).data, bytes("false"));
 });
 
-test("binary/null: undefined and null are empty data with encoding=binary/null", () => {
-  for (const value of [undefined, null]) {
-    assert.deepEqual(defaultPayloadConverter.toPayload(value), {
-      metadata: { encoding: bytes("binary/null") },
-      data: new Uint8Array(0),
-    });
-  }
-  assert.equal(defaultPayloadConverter.fromPayload(defaultPayloadConverter.toPayload(null)), undefined);
+test("binary/null: undefined is empty data with encoding=binary/null; null is json/plain null, as in sdk-typescript", () => {
+  assert.deepEqual(defaultPayloadConverter.toPayload(undefined), {
+    metadata: { encoding: bytes("binary/null") },
+    data: new Uint8Array(0),
+  });
+  assert.equal(defaultPayloadConverter.fromPayload(defaultPayloadConverter.toPayload(undefined)), undefined);
+  assert.deepEqual(defaultPayloadConverter.toPayload(null), {
+    metadata: { encoding: bytes("json/plain") },
+    data: bytes("null"),
+  });
+  assert.equal(defaultPayloadConverter.fromPayload(defaultPayloadConverter.toPayload(null)), null);
 });
 
 test("binary/plain: a Uint8Array is sent as is with encoding=binary/plain", () => {

@@ -50,8 +50,9 @@ export function retryPolicyFromJson(json: RetryPolicyJson): RetryPolicy {
 }
 
 /** The payload that removes a search attribute or memo field. */
+/** The `binary/null` payload that removes a search attribute or memo field. */
 function nullPayload(): PayloadJson {
-  return toPayloadJson(null);
+  return toPayloadJson(undefined);
 }
 
 function isRemoval(value: unknown): boolean {
