@@ -49,7 +49,6 @@ export function retryPolicyFromJson(json: RetryPolicyJson): RetryPolicy {
   return out;
 }
 
-/** The payload that removes a search attribute or memo field. */
 /** The `binary/null` payload that removes a search attribute or memo field. */
 function nullPayload(): PayloadJson {
   return toPayloadJson(undefined);
@@ -96,7 +95,7 @@ export function decodeSearchAttributes(json: SearchAttributesJson | undefined): 
 export function encodeMemo(memo: Record<string, unknown>): MemoJson {
   const fields: Record<string, PayloadJson> = {};
   for (const [name, value] of Object.entries(memo)) {
-    fields[name] = value === undefined ? nullPayload() : toPayloadJson(value);
+    fields[name] = value === undefined || value === null ? nullPayload() : toPayloadJson(value);
   }
   return { fields };
 }
