@@ -6,16 +6,27 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { compareExports } from "./lib/exports.ts";
 import { compareTrees } from "./lib/tree_diff.ts";
 import { generate } from "./gen.ts";
+import { setupCrossSdk } from "../tests/cross_sdk/setup.ts";
 
-const root = resolve(import.meta.dirname, "..");
+const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 const fix = process.argv.includes("--fix");
 
 /** Folders whose TypeScript the type-checkers see (gen/ is checked through its importers). */
-const DENO_ENTRIES = ["mod.ts", "client/", "common/", "worker/", "sandbox/", "testing/", "tests/", "scripts/"];
+const DENO_ENTRIES = [
+  "mod.ts",
+  "client/",
+  "common/",
+  "worker/",
+  "sandbox/",
+  "testing/",
+  "tests/",
+  "scripts/",
+];
 
 interface Step {
   name: string;
@@ -23,25 +34,46 @@ interface Step {
 }
 
 function exec(argv: string[]): string | undefined {
-  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: root, stdio: "inherit", env: { ...process.env, NO_COLOR: "1" } });
-  return r.status === 0 ? undefined : `${argv.slice(0, 3).join(" ")} exited with ${r.status ?? r.signal}`;
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  return r.status === 0
+    ? undefined
+    : `${argv.slice(0, 3).join(" ")} exited with ${r.status ?? r.signal}`;
 }
 
 const steps: Step[] = [
-  { name: fix ? "format (fix)" : "format", run: () => exec([bin("deno"), "fmt", ...(fix ? [] : ["--check"])]) },
+  {
+    name: fix ? "format (fix)" : "format",
+    run: () => exec([bin("deno"), "fmt", ...(fix ? [] : ["--check"])]),
+  },
   { name: "lint", run: () => exec([bin("deno"), "lint"]) },
-  { name: "type-check (Node)", run: () => exec([bin("tsc"), "-p", "tsconfig.json"]) },
-  { name: "type-check (Bun)", run: () => exec([bin("tsc"), "-p", "tsconfig.bun.json"]) },
+  {
+    name: "type-check (Node)",
+    run: () => exec([bin("tsc"), "-p", "tsconfig.json"]),
+  },
+  {
+    name: "type-check (Bun)",
+    run: () => exec([bin("tsc"), "-p", "tsconfig.bun.json"]),
+  },
   {
     name: "type-check (Deno)",
-    run: () => exec([bin("deno"), "check", "--quiet", ...DENO_ENTRIES.filter((e) => e)]),
+    run: () =>
+      exec([bin("deno"), "check", "--quiet", ...DENO_ENTRIES.filter((e) => e)]),
   },
   {
     name: "exports (deno.json = package.json)",
     run: () => {
-      const problems = compareExports(join(root, "deno.json"), join(root, "package.json"));
+      const problems = compareExports(
+        join(root, "deno.json"),
+        join(root, "package.json"),
+      );
       for (const p of problems) console.error(`  ${p}`);
-      return problems.length ? `${problems.length} export difference(s)` : undefined;
+      return problems.length
+        ? `${problems.length} export difference(s)`
+        : undefined;
     },
   },
   {
@@ -52,7 +84,9 @@ const steps: Step[] = [
         generate(join(out, "gen"));
         const diffs = compareTrees(join(root, "gen"), join(out, "gen"));
         for (const d of diffs.slice(0, 20)) console.error(`  ${d}`);
-        return diffs.length ? `gen/ differs from \`npm run gen\` in ${diffs.length} file(s): run npm run gen` : undefined;
+        return diffs.length
+          ? `gen/ differs from \`npm run gen\` in ${diffs.length} file(s): run npm run gen`
+          : undefined;
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
@@ -60,13 +94,23 @@ const steps: Step[] = [
   },
 ];
 
+// The cross-SDK tests import the official SDK from tests/cross_sdk/node_modules: install it (cached) so the
+// type-checkers can see it.
+await setupCrossSdk({ log: (line) => console.log(line) });
+
 const failed: string[] = [];
 for (const step of steps) {
   const started = Date.now();
   console.log(`\n--- ${step.name}`);
   const error = step.run();
-  console.log(`--- ${step.name}: ${error ? `FAILED (${error})` : "ok"} in ${Date.now() - started} ms`);
+  console.log(
+    `--- ${step.name}: ${error ? `FAILED (${error})` : "ok"} in ${
+      Date.now() - started
+    } ms`,
+  );
   if (error) failed.push(step.name);
 }
-console.log(failed.length ? `\ncheck failed: ${failed.join(", ")}` : "\ncheck passed");
+console.log(
+  failed.length ? `\ncheck failed: ${failed.join(", ")}` : "\ncheck passed",
+);
 process.exit(failed.length ? 1 : 0);

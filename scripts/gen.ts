@@ -6,23 +6,45 @@
  *   npm run gen -- --out D write into D instead (the gen check compares D with gen/)
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const CORE_BRIDGE = "@temporalio/core-bridge@1.24.0";
 const PROTOS = "package/sdk-core/crates/protos/protos";
-const root = resolve(import.meta.dirname, "..");
+const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 
 /** Unpacks the pinned tarball into a temporary folder and returns that folder. */
 export function unpackCoreBridge(): string {
   const dir = mkdtempSync(join(tmpdir(), "sandglass-core-bridge-"));
-  const tgz = execFileSync("npm", ["pack", CORE_BRIDGE, "--silent", "--pack-destination", dir], {
+  const tgz = execFileSync("npm", [
+    "pack",
+    CORE_BRIDGE,
+    "--silent",
+    "--pack-destination",
+    dir,
+  ], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   }).trim().split("\n").pop()!;
-  execFileSync("tar", ["xzf", join(dir, tgz), "-C", dir, `${PROTOS}/api_upstream`, `${PROTOS}/testsrv_upstream`]);
+  execFileSync("tar", [
+    "xzf",
+    join(dir, tgz),
+    "-C",
+    dir,
+    `${PROTOS}/api_upstream`,
+    `${PROTOS}/testsrv_upstream`,
+  ]);
   return dir;
 }
 
@@ -33,10 +55,22 @@ export function generate(out: string): void {
     const src = join(unpacked, PROTOS);
     const ws = join(unpacked, "ws");
     mkdirSync(ws);
-    cpSync(join(src, "api_upstream", "temporal"), join(ws, "temporal"), { recursive: true });
-    cpSync(join(src, "api_upstream", "google", "api"), join(ws, "google", "api"), { recursive: true });
-    cpSync(join(src, "api_upstream", "nexusannotations"), join(ws, "nexusannotations"), { recursive: true });
-    cpSync(join(src, "testsrv_upstream", "temporal"), join(ws, "temporal"), { recursive: true });
+    cpSync(join(src, "api_upstream", "temporal"), join(ws, "temporal"), {
+      recursive: true,
+    });
+    cpSync(
+      join(src, "api_upstream", "google", "api"),
+      join(ws, "google", "api"),
+      { recursive: true },
+    );
+    cpSync(
+      join(src, "api_upstream", "nexusannotations"),
+      join(ws, "nexusannotations"),
+      { recursive: true },
+    );
+    cpSync(join(src, "testsrv_upstream", "temporal"), join(ws, "temporal"), {
+      recursive: true,
+    });
     writeFileSync(join(ws, "buf.yaml"), "version: v2\nmodules:\n  - path: .\n");
     writeFileSync(
       join(ws, "buf.gen.yaml"),
@@ -72,6 +106,9 @@ if (import.meta.main ?? process.argv[1] === import.meta.filename) {
   const out = i > 0 ? resolve(process.argv[i + 1]!) : join(root, "gen");
   generate(out);
   const count = (d: string): number =>
-    readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(join(d, e.name)) : 1), 0);
+    readdirSync(d, { withFileTypes: true }).reduce(
+      (n, e) => n + (e.isDirectory() ? count(join(d, e.name)) : 1),
+      0,
+    );
   console.log(`gen: wrote ${existsSync(out) ? count(out) : 0} files to ${out}`);
 }

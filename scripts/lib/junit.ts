@@ -11,10 +11,11 @@ const TESTCASE = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
 const NAME = /\bname="([^"]*)"/;
 
 function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#10;/g, " ").replace(
-    /&amp;/g,
-    "&",
-  );
+  return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
+    .replace(/&#10;/g, " ").replace(
+      /&amp;/g,
+      "&",
+    );
 }
 
 /**
@@ -23,7 +24,12 @@ function unescapeXml(s: string): string {
  * when a nested step fails; the project's tests are flat, so every case is a leaf test.
  */
 export function countJunit(xml: string): JunitCounts {
-  const counts: JunitCounts = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  const counts: JunitCounts = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    failures: [],
+  };
   for (const match of xml.matchAll(TESTCASE)) {
     const attrs = match[1] ?? "";
     const body = match[3] ?? "";

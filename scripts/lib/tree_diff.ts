@@ -3,7 +3,9 @@ import { join, relative } from "node:path";
 
 function files(dir: string, base = dir): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(dir, e.name), base) : [relative(base, join(dir, e.name))]
+    e.isDirectory()
+      ? files(join(dir, e.name), base)
+      : [relative(base, join(dir, e.name))]
   );
 }
 
@@ -15,7 +17,9 @@ export function compareTrees(expected: string, actual: string): string[] {
   for (const f of a) if (!b.has(f)) diffs.push(`${f}: not generated any more`);
   for (const f of b) {
     if (!a.has(f)) diffs.push(`${f}: generated but not committed`);
-    else if (!readFileSync(join(expected, f)).equals(readFileSync(join(actual, f)))) diffs.push(`${f}: contents differ`);
+    else if (
+      !readFileSync(join(expected, f)).equals(readFileSync(join(actual, f)))
+    ) diffs.push(`${f}: contents differ`);
   }
   return diffs.sort();
 }
