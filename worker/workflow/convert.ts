@@ -184,3 +184,18 @@ export function enumName(values: Record<string, number>, prefix: string, value: 
   const entry = Object.entries(values).find(([, v]) => v === value);
   return prefix + (entry?.[0] ?? "UNSPECIFIED");
 }
+
+/**
+ * Whether a command asks the server to keep the workflow's build id (worker versioning): always
+ * for `COMPATIBLE`, never for `DEFAULT`, and without an intent only when the target task queue is
+ * the workflow's own (the server rejects a compatible start on another task queue).
+ */
+export function useCompatibleVersion(
+  intent: "COMPATIBLE" | "DEFAULT" | undefined,
+  targetTaskQueue: string | undefined,
+  workflowTaskQueue: string,
+): boolean {
+  if (intent === "COMPATIBLE") return true;
+  if (intent === "DEFAULT") return false;
+  return !targetTaskQueue || targetTaskQueue === workflowTaskQueue;
+}

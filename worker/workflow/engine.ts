@@ -266,6 +266,9 @@ class Engine implements WorkflowEngine {
           }
           : undefined,
         sdkMetadata: { langUsedFlags, sdkName: SDK_NAME, sdkVersion: SDK_VERSION },
+        // A speculative task that only rejected updates may be discarded even when it carried
+        // events: the engine rebuilds the run from history when told (`resetHistoryEventId`).
+        capabilities: { discardSpeculativeWorkflowTaskWithEvents: true },
         ...this.#versionStamp(),
       });
       // The server dropped this (speculative) task's events, e.g. after an update rejection: the

@@ -30,6 +30,7 @@ import {
   payloadsToJson,
   priorityFromJson,
   retryPolicyFromJson,
+  useCompatibleVersion,
 } from "../convert.ts";
 import { defineMachine, StateMachine } from "../state_machine.ts";
 import { checkAttribute, type CommandMachine, type EngineContext, type OutgoingCommand } from "./machine.ts";
@@ -144,7 +145,11 @@ export class ActivityMachine implements CommandMachine {
             heartbeatTimeout: msToDuration(command.heartbeatTimeoutMs),
             retryPolicy: retryPolicyFromJson(command.retryPolicy),
             requestEagerExecution: false,
-            useWorkflowBuildId: command.versioningIntent !== "DEFAULT",
+            useWorkflowBuildId: useCompatibleVersion(
+              command.versioningIntent,
+              command.taskQueue,
+              ctx.taskQueue,
+            ),
             priority: priorityFromJson(command.priority),
           },
         },

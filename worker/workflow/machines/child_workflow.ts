@@ -38,6 +38,7 @@ import {
   priorityFromJson,
   retryPolicyFromJson,
   searchAttributesFromJson,
+  useCompatibleVersion,
 } from "../convert.ts";
 import { defineMachine, StateMachine } from "../state_machine.ts";
 import { CancelExternalMachine } from "./cancel_external.ts";
@@ -148,7 +149,7 @@ export class ChildWorkflowMachine implements CommandMachine {
             header: headerFromJson(command.headers),
             memo: memoFieldsFromJson(command.memo),
             searchAttributes: searchAttributesFromJson(command.searchAttributes),
-            inheritBuildId: command.versioningIntent !== "DEFAULT",
+            inheritBuildId: useCompatibleVersion(command.versioningIntent, command.taskQueue, ctx.taskQueue),
             priority: priorityFromJson(command.priority),
           },
         },

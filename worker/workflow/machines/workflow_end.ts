@@ -29,6 +29,7 @@ import {
   payloadsFromJson,
   retryPolicyFromJson,
   searchAttributesFromJson,
+  useCompatibleVersion,
 } from "../convert.ts";
 import { defineMachine, type MachineDefinition, StateMachine } from "../state_machine.ts";
 import {
@@ -159,7 +160,7 @@ function build(
               header: headerFromJson(c.headers),
               memo: memoFieldsFromJson(c.memo),
               searchAttributes: searchAttributesFromJson(c.searchAttributes),
-              inheritBuildId: c.versioningIntent !== "DEFAULT",
+              inheritBuildId: useCompatibleVersion(c.versioningIntent, c.taskQueue, ctx.taskQueue),
             },
           },
         }),
