@@ -1,7 +1,8 @@
 /**
- * The workflow bundler: turns a workflows module (path or `file:` URL) into the two scripts the
- * isolate evaluates — the prelude (deterministic globals, hardening, run driver) and a factory
- * that instantiates the user's modules and the workflow runtime afresh for each run. Host-only
+ * The workflow bundler: turns a workflows module (path or `file:` URL) into the three scripts the
+ * isolate evaluates — the prelude (deterministic globals, hardening, run driver), the SDK's
+ * workflow runtime (evaluated once per context and frozen) and a factory that instantiates the
+ * user's modules afresh for each run. Host-only
  * imports are refused with the importing file and line. Bundles are cached by the content hash
  * of every input file.
  * @module
@@ -21,7 +22,20 @@ export interface WorkflowBundle {
   readonly hash: string;
   /** Script evaluated first in each context; its completion value is the prelude's entry object. */
   readonly prelude: string;
-  /** Script whose completion value is the factory that instantiates the modules for one run. */
+  /**
+   * Script evaluated once per context after the prelude: the SDK's workflow runtime and the
+   * `sandglass/workflow` API, shared by every run of the context and frozen by the prelude. Its
+   * completion value is the {@linkcode SharedRuntime}-shaped namespace handed to `code`'s factory.
+   */
+  readonly runtime: string;
+  /** File name the runtime script is evaluated under (appears in stack traces). */
+  readonly runtimeFilename: string;
+  /** Source map (v3 JSON) of `runtime`, with absolute source paths. */
+  readonly runtimeSourceMap: string;
+  /**
+   * Script whose completion value is the factory that instantiates the user's modules for one run;
+   * it takes the shared runtime namespace, which `sandglass/workflow` imports resolve to.
+   */
   readonly code: string;
   /** File name the workflow code is evaluated under (appears in stack traces). */
   readonly filename: string;
@@ -72,6 +86,10 @@ const HOST_ONLY_FILES = [
   "common/aes_gcm_codec.ts",
 ].map((f) => path.join(ROOT_DIR, f));
 const GLOBAL_NAME = "__sandglassWorkflows";
+const RUNTIME_GLOBAL_NAME = "__sandglassRuntime";
+/** The factory's parameter: the shared runtime namespace (see `WorkflowBundle.runtime`). */
+const SHARED_PARAMETER = "__sandglassShared";
+const SHARED_NAMESPACE = "sandglass-shared";
 const ENTRY_NAME = "sandglass-workflow-entry.js";
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, m.split("/")[0]!]));
 const SANDGLASS_SPECIFIER = /^(?:sandglass|@sandglass\/sdk)(?:\/(.*))?$/;
@@ -123,6 +141,30 @@ function sandboxImports(): esbuild.Plugin {
         if (sandglass !== null) return { path: SANDBOX_SUBPATHS[sandglass[1]!]! };
         return undefined;
       });
+    },
+  };
+}
+
+/**
+ * Resolves the workflow API (`sandglass/workflow`, or a relative import of its `mod.ts`) in user
+ * code to the runtime instance shared by the context, instead of bundling a copy per run. Other
+ * SDK files imported directly get their own per-run copy, which never touches the shared state.
+ */
+function sharedRuntimeImports(): esbuild.Plugin {
+  return {
+    name: "sandglass-shared-runtime",
+    setup(build) {
+      build.onResolve({ filter: /(?:^|\/)mod\.ts$|^(?:sandglass|@sandglass\/sdk)\/workflow$/ }, (args) => {
+        const target = SANDGLASS_SPECIFIER.test(args.path)
+          ? SANDBOX_SUBPATHS.workflow
+          : path.resolve(args.resolveDir, args.path);
+        if (target !== SANDBOX_SUBPATHS.workflow) return undefined;
+        return { path: "workflow", namespace: SHARED_NAMESPACE };
+      });
+      build.onLoad({ filter: /^workflow$/, namespace: SHARED_NAMESPACE }, () => ({
+        contents: `module.exports = ${SHARED_PARAMETER}.workflow;`,
+        loader: "js",
+      }));
     },
   };
 }
@@ -218,12 +260,84 @@ function preludeScript(): Promise<string> {
       globalName: "__sandglassPrelude",
       sourcemap: false,
       absWorkingDir: SANDBOX_DIR,
+      // Not lowered: the prelude must see the real async intrinsics to replace and freeze them,
+      // and it has no await for the scope wrapper to follow.
+      supported: {},
     });
     const js = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
     return `(function () {\n${js}\nreturn __sandglassPrelude.default;\n})()`;
   })();
   preludePromise.catch(() => (preludePromise = undefined));
   return preludePromise;
+}
+
+interface RuntimeScript {
+  readonly script: string;
+  readonly filename: string;
+  readonly sourceMap: string;
+  readonly digests: ReadonlyMap<string, string>;
+}
+
+const runtimeScripts = new Map<string, Promise<RuntimeScript>>();
+
+/** Builds the shared runtime script for a runtime module (once per process while its files are unchanged). */
+async function runtimeScript(runtime: string, useCache: boolean): Promise<RuntimeScript> {
+  const cached = runtimeScripts.get(runtime);
+  if (useCache && cached !== undefined) {
+    const built = await cached.catch(() => undefined);
+    if (built !== undefined && (await unchanged(built.digests))) return built;
+  }
+  const building = (async (): Promise<RuntimeScript> => {
+    const result = await build({
+      stdin: {
+        contents: [
+          `import * as runtime from ${JSON.stringify(runtime)};`,
+          `import * as workflow from ${JSON.stringify(SANDBOX_SUBPATHS.workflow)};`,
+          // Plain objects (module namespaces hide their values behind getters), frozen by the prelude.
+          `export default { createRuntime: runtime.createRuntime, exitRun: runtime.exitRun, workflow: { ...workflow } };`,
+        ].join("\n"),
+        resolveDir: SANDBOX_DIR,
+        sourcefile: "sandglass-runtime-entry.js",
+        loader: "js",
+      },
+      outfile: path.join(SANDBOX_DIR, "sandglass-runtime.js"),
+      absWorkingDir: SANDBOX_DIR,
+      globalName: RUNTIME_GLOBAL_NAME,
+    });
+    const js = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
+    const script = `(function () { "use strict";\n${
+      stripSourceMapComment(js)
+    }return ${RUNTIME_GLOBAL_NAME}.default;\n})()`;
+    return {
+      script,
+      filename: `sandglass-runtime-${sha256(script).slice(0, 12)}.js`,
+      sourceMap: sourceMapOf(result, SANDBOX_DIR),
+      digests: await digestsOf(inputsOf(result.metafile, SANDBOX_DIR)),
+    };
+  })();
+  runtimeScripts.set(runtime, building);
+  building.catch(() => runtimeScripts.delete(runtime));
+  return building;
+}
+
+function sourceMapOf(result: { outputFiles: esbuild.OutputFile[] }, workingDir: string): string {
+  const mapText = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
+  const map = JSON.parse(mapText) as { sources: string[]; sourceRoot?: string };
+  map.sources = map.sources.map((s) => path.resolve(workingDir, s));
+  delete map.sourceRoot;
+  return JSON.stringify(map);
+}
+
+function inputsOf(metafile: esbuild.Metafile, workingDir: string): string[] {
+  return Object.keys(metafile.inputs)
+    .filter((f) => !f.startsWith("<") && !f.startsWith(`${SHARED_NAMESPACE}:`) && !f.endsWith("-entry.js"))
+    .map((f) => path.resolve(workingDir, f));
+}
+
+async function digestsOf(files: readonly string[]): Promise<Map<string, string>> {
+  const digests = new Map<string, string>();
+  await Promise.all(files.map(async (file) => digests.set(file, sha256(await readFile(file)))));
+  return digests;
 }
 
 function sha256(data: string | Uint8Array): string {
@@ -236,8 +350,8 @@ interface CacheEntry {
 }
 const cache = new Map<string, CacheEntry>();
 
-async function unchanged(entry: CacheEntry): Promise<boolean> {
-  for (const [file, digest] of entry.digests) {
+async function unchanged(digests: ReadonlyMap<string, string>): Promise<boolean> {
+  for (const [file, digest] of digests) {
     let content: Uint8Array;
     try {
       content = await readFile(file);
@@ -270,52 +384,65 @@ export async function bundleWorkflows(
   const runtime = toPath(options.runtimeModule ?? DEFAULT_RUNTIME);
   const key = `${entry}\0${runtime}`;
   const cached = cache.get(key);
-  if (options.cache !== false && cached !== undefined && (await unchanged(cached))) return cached.bundle;
+  if (options.cache !== false && cached !== undefined && (await unchanged(cached.digests))) {
+    return cached.bundle;
+  }
 
-  const prelude = await preludeScript();
   const absWorkingDir = path.dirname(entry);
-  const result = await build({
-    stdin: {
-      contents: [
-        `export { createRuntime } from ${JSON.stringify(runtime)};`,
-        `import * as workflows from ${JSON.stringify(entry)};`,
-        `export { workflows };`,
-      ].join("\n"),
-      resolveDir: absWorkingDir,
-      sourcefile: ENTRY_NAME,
-      loader: "js",
-    },
-    outfile: path.join(absWorkingDir, "workflow-bundle.js"),
-    absWorkingDir,
-    globalName: GLOBAL_NAME,
-    plugins: [sandboxImports()],
-  });
+  const useCache = options.cache !== false;
+  // The three builds are independent: esbuild runs them in parallel. All are awaited even when one
+  // fails, so none is left in flight (e.g. across `stopBundler()`).
+  const [prelude, shared, result] = await allSettled([
+    preludeScript(),
+    runtimeScript(runtime, useCache),
+    build({
+      stdin: {
+        contents: `import * as workflows from ${JSON.stringify(entry)};\nexport { workflows };`,
+        resolveDir: absWorkingDir,
+        sourcefile: ENTRY_NAME,
+        loader: "js",
+      },
+      outfile: path.join(absWorkingDir, "workflow-bundle.js"),
+      absWorkingDir,
+      globalName: GLOBAL_NAME,
+      plugins: [sharedRuntimeImports(), sandboxImports()],
+    }),
+  ]);
   const refused = await hostOnlyInputs(result.metafile, absWorkingDir);
   if (refused.length > 0) throw new WorkflowBundleError(refused);
   const js = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
-  const mapText = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
-  const map = JSON.parse(mapText) as { sources: string[]; sourceRoot?: string };
-  map.sources = map.sources.map((s) => path.resolve(absWorkingDir, s));
-  delete map.sourceRoot;
 
-  const code = `(function () { "use strict";\n${stripSourceMapComment(js)}return ${GLOBAL_NAME};\n})`;
-  const hash = sha256(`${prelude}\0${code}`);
-  const inputs = Object.keys(result.metafile.inputs)
-    .filter((f) => !f.startsWith("<") && f !== ENTRY_NAME)
-    .map((f) => path.resolve(absWorkingDir, f));
-  const digests = new Map<string, string>();
-  for (const file of inputs) digests.set(file, sha256(await readFile(file)));
+  const code = `(function (${SHARED_PARAMETER}) { "use strict";\n${
+    stripSourceMapComment(js)
+  }return ${GLOBAL_NAME};\n})`;
+  const hash = sha256(`${prelude}\0${shared.script}\0${code}`);
+  const inputs = inputsOf(result.metafile, absWorkingDir);
+  const digests = await digestsOf(inputs);
+  for (const [file, digest] of shared.digests) digests.set(file, digest);
 
   const bundle: WorkflowBundle = Object.freeze({
     hash,
     prelude,
+    runtime: shared.script,
+    runtimeFilename: shared.filename,
+    runtimeSourceMap: shared.sourceMap,
     code,
     filename: `workflow-bundle-${hash.slice(0, 12)}.js`,
-    sourceMap: JSON.stringify(map),
+    sourceMap: sourceMapOf(result, absWorkingDir),
     inputs: Object.freeze(inputs),
   });
-  if (options.cache !== false) cache.set(key, { digests, bundle });
+  if (useCache) cache.set(key, { digests, bundle });
   return bundle;
+}
+
+/** Like `Promise.all`, but settles only after every promise did; rejects with the first failure. */
+async function allSettled<T extends readonly unknown[]>(
+  promises: { [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /** Number of lines the factory wrapper adds before the bundled code (for source mapping). */

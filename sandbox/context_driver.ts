@@ -31,6 +31,8 @@ const GRACE_MS = 50;
 export interface DriverInfo {
   readonly bundle: WorkflowBundle;
   readonly mapper: SourceMapper;
+  /** Maps positions in the shared runtime script (SDK frames). */
+  readonly runtimeMapper: SourceMapper;
   readonly timeoutMs: number;
   readonly onLog: (recordJson: string) => void;
 }
@@ -114,7 +116,7 @@ export class ContextDriver {
   readonly #dispose: QuickJSHandle;
 
   /**
-   * Evaluates the prelude and the bundle's factory in a new context of `runtime`.
+   * Evaluates the prelude, the shared runtime and the bundle's factory in a new context of `runtime`.
    * @throws {SandboxFault} If the bundle cannot be evaluated.
    */
   constructor(runtime: QuickJSRuntime, info: DriverInfo) {
@@ -124,17 +126,25 @@ export class ContextDriver {
     this.#context = context;
     try {
       this.#entry = this.#eval(info.bundle.prelude, "sandglass-prelude.js");
-      const factory = this.#eval(info.bundle.code, info.bundle.filename);
+      const shared = this.#eval(info.bundle.runtime, info.bundle.runtimeFilename);
+      let factory: QuickJSHandle;
+      try {
+        factory = this.#eval(info.bundle.code, info.bundle.filename);
+      } catch (error) {
+        shared.dispose();
+        throw error;
+      }
       const log = context.newFunction("hostLog", (record) => {
         info.onLog(context.getString(record));
       });
       const install = context.getProp(this.#entry, "install");
       try {
-        this.#unwrap(context.callFunction(install, context.undefined, factory, log)).dispose();
+        this.#unwrap(context.callFunction(install, context.undefined, shared, factory, log)).dispose();
       } finally {
         install.dispose();
         log.dispose();
         factory.dispose();
+        shared.dispose();
       }
       this.#activate = context.getProp(this.#entry, "activate");
       this.#next = context.getProp(this.#entry, "next");
@@ -165,8 +175,11 @@ export class ContextDriver {
   }
 
   #fault(shape: ErrorShape): SandboxFault {
-    const { bundle, mapper, timeoutMs } = this.#info;
-    const stack = mapper.rewrite(shape.stack ?? "", bundle.filename);
+    const { bundle, mapper, runtimeMapper, timeoutMs } = this.#info;
+    const stack = runtimeMapper.rewrite(
+      mapper.rewrite(shape.stack ?? "", bundle.filename),
+      bundle.runtimeFilename,
+    );
     const where = /([^\s()]+\.[A-Za-z]+:\d+)(?::\d+)?/.exec(
       stack.split("\n").find((line) => !line.includes("sandglass-prelude.js") && /:\d+/.test(line)) ?? "",
     )?.[1];

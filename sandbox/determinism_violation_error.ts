@@ -3,8 +3,10 @@
  * nondeterminism or for dynamic code loading (`eval`, `Function`, a string timer). Its message
  * names what was used and the deterministic alternative.
  *
- * Recognised by a brand rather than by prototype, so `instanceof` holds for copies of the class
- * bundled more than once and for errors rebuilt from data.
+ * There is one class: `sandglass/workflow` re-exports it. It is recognised by the brand
+ * `Symbol.for("sandglass.DeterminismViolationError")` (`common/brand.ts`, like the other error
+ * classes) rather than by prototype, so `instanceof` holds across the copies that are bundled into
+ * the isolate's prelude (thrown by `eval`, `Function`, string timers) and into the workflow bundle.
  *
  * @example Catching a violation
  * ```ts
@@ -17,7 +19,7 @@
  * @module
  */
 
-const BRAND = Symbol.for("sandglass.DeterminismViolationError");
+import { defineBrand, hasBrand } from "../common/brand.ts";
 
 /** Workflow code used something that would make replay nondeterministic. */
 export class DeterminismViolationError extends Error {
@@ -27,11 +29,11 @@ export class DeterminismViolationError extends Error {
   /** @param message What was used and what to use instead. */
   constructor(message: string) {
     super(message);
-    Object.defineProperty(this, BRAND, { value: true });
   }
 
   /** True for any object carrying the brand, whichever copy of the class made it. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    return hasBrand(this, value);
   }
 }
+defineBrand(DeterminismViolationError, "DeterminismViolationError");

@@ -49,41 +49,58 @@ function blockedConstructor(name: string, prototype: object): (...args: unknown[
   return blocked as (...args: unknown[]) => never;
 }
 
-/** Hidden intrinsics that are not properties of any global but are reachable from values. */
-export function hiddenIntrinsics(): object[] {
+/**
+ * Hidden intrinsics that are not properties of any global but are reachable from values, by their
+ * specification names. Syntax the caller's bundle lowered (async functions and generators in the
+ * workflow bundle) yields ordinary functions and objects instead: those are left out, because
+ * they are reached from the globals anyway and the real intrinsics are not reachable from that code.
+ */
+export function hiddenIntrinsics(): Record<string, object> {
   const generator = function* () {};
+  const asyncFunction = async function () {};
   const asyncGenerator = async function* () {};
-  const iteratorOf = (value: { [Symbol.iterator](): unknown }) =>
-    Object.getPrototypeOf(value[Symbol.iterator]()) as object;
-  const roots: unknown[] = [
-    Object.getPrototypeOf(generator),
-    Object.getPrototypeOf(async function () {}),
-    Object.getPrototypeOf(asyncGenerator),
-    Object.getPrototypeOf(generator.prototype),
-    Object.getPrototypeOf(asyncGenerator.prototype),
-    Object.getPrototypeOf(Object.getPrototypeOf(asyncGenerator.prototype)),
-    iteratorOf([]),
-    iteratorOf(new Map()),
-    iteratorOf(new Set()),
-    iteratorOf(""),
-    Object.getPrototypeOf("a".matchAll(/a/g)),
-    Object.getPrototypeOf(Uint8Array),
-    Object.getOwnPropertyDescriptor(
+  const protoOf = (value: unknown): unknown =>
+    (typeof value === "object" || typeof value === "function") && value !== null
+      ? Object.getPrototypeOf(value)
+      : undefined;
+  const iteratorOf = (value: { [Symbol.iterator](): unknown }) => protoOf(value[Symbol.iterator]());
+  const roots: Record<string, unknown> = {
+    "%GeneratorFunction.prototype%": protoOf(generator),
+    "%AsyncFunction.prototype%": protoOf(asyncFunction),
+    "%AsyncGeneratorFunction.prototype%": protoOf(asyncGenerator),
+    "%GeneratorPrototype%": protoOf(generator.prototype),
+    "%AsyncGeneratorPrototype%": protoOf(asyncGenerator.prototype),
+    "%AsyncIteratorPrototype%": protoOf(protoOf(asyncGenerator.prototype)),
+    "%ArrayIteratorPrototype%": iteratorOf([]),
+    "%MapIteratorPrototype%": iteratorOf(new Map()),
+    "%SetIteratorPrototype%": iteratorOf(new Set()),
+    "%StringIteratorPrototype%": iteratorOf(""),
+    "%RegExpStringIteratorPrototype%": protoOf("a".matchAll(/a/g)),
+    "%TypedArray%": protoOf(Uint8Array),
+    "%ThrowTypeError%": Object.getOwnPropertyDescriptor(
       (function () {
         "use strict";
         return arguments;
       })(),
       "callee",
     )?.get,
-  ];
-  const iteratorHelpers = (globalThis as unknown as { Iterator?: { from?: (v: unknown) => object } }).Iterator
+  };
+  const iteratorFrom = (globalThis as unknown as { Iterator?: { from?: (v: unknown) => object } }).Iterator
     ?.from;
-  if (typeof iteratorHelpers === "function") {
-    roots.push(Object.getPrototypeOf(iteratorHelpers({ next: () => ({ done: true, value: undefined }) })));
+  if (typeof iteratorFrom === "function") {
+    roots["%WrapForValidIteratorPrototype%"] = protoOf(
+      iteratorFrom({ next: () => ({ done: true, value: undefined }) }),
+    );
     const values = [][Symbol.iterator]() as unknown as { map?: (f: (x: unknown) => unknown) => object };
-    if (typeof values.map === "function") roots.push(Object.getPrototypeOf(values.map((x) => x)));
+    if (typeof values.map === "function") roots["%IteratorHelperPrototype%"] = protoOf(values.map((x) => x));
   }
-  return roots.filter((r): r is object => (typeof r === "object" || typeof r === "function") && r !== null);
+  const out: Record<string, object> = {};
+  for (const [name, root] of Object.entries(roots)) {
+    if ((typeof root !== "object" && typeof root !== "function") || root === null) continue;
+    if (root === Function.prototype || root === Object.prototype) continue;
+    out[name] = root;
+  }
+  return out;
 }
 
 /**
@@ -153,6 +170,52 @@ export function deepFreeze(roots: readonly object[]): number {
   return seen.size;
 }
 
+/** Keys of a prototype that instances commonly assign: non-function data, `constructor`, `toString`. */
+function assignedOnInstances(prototype: object): PropertyKey[] {
+  return Reflect.ownKeys(prototype).filter((key) => {
+    const desc = Reflect.getOwnPropertyDescriptor(prototype, key)!;
+    if (!("value" in desc) || !desc.writable || !desc.configurable) return false;
+    return key === "constructor" || key === "toString" || typeof desc.value !== "function";
+  });
+}
+
+/**
+ * Freezes a namespace shared by all runs of a context (the SDK's workflow runtime) and everything
+ * reachable from it. The prototypes of its classes first get accessors for the properties that
+ * subclass instances assign (`this.name = ...`), so user subclasses keep working.
+ *
+ * @returns The number of objects frozen.
+ */
+export function hardenShared(root: object): number {
+  // Collect first, then change: the accessors allowOverrides adds must not be walked for prototypes.
+  const seen = new Set<object>();
+  const prototypes: object[] = [];
+  const stack: object[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop()!;
+    if (seen.has(value) || Object.isFrozen(value)) continue;
+    seen.add(value);
+    if (typeof value === "function") {
+      const prototype = Reflect.getOwnPropertyDescriptor(value, "prototype")?.value as unknown;
+      if (typeof prototype === "object" && prototype !== null && !Object.isFrozen(prototype)) {
+        prototypes.push(prototype);
+      }
+    }
+    for (const key of Reflect.ownKeys(value)) {
+      const desc = Reflect.getOwnPropertyDescriptor(value, key)!;
+      for (const next of [desc.value, desc.get, desc.set]) {
+        if ((typeof next === "object" && next !== null) || typeof next === "function") {
+          stack.push(next as object);
+        }
+      }
+    }
+    const proto = Object.getPrototypeOf(value) as object | null;
+    if (proto !== null) stack.push(proto);
+  }
+  for (const prototype of new Set(prototypes)) allowOverrides(prototype, assignedOnInstances(prototype));
+  return deepFreeze([root]);
+}
+
 /**
  * Removes nondeterminism sources and code loading from `global`, then freezes it and every
  * intrinsic. Returns the number of objects frozen.
@@ -163,9 +226,12 @@ export function harden(global: typeof globalThis): number {
 
   const FunctionPrototype = Function.prototype;
   const blockedFunction = blockedConstructor("Function", FunctionPrototype);
-  blockedConstructor("AsyncFunction", Object.getPrototypeOf(async function () {}) as object);
-  blockedConstructor("GeneratorFunction", Object.getPrototypeOf(function* () {}) as object);
-  blockedConstructor("AsyncGeneratorFunction", Object.getPrototypeOf(async function* () {}) as object);
+  const hidden = hiddenIntrinsics();
+  for (const name of ["AsyncFunction", "GeneratorFunction", "AsyncGeneratorFunction"]) {
+    // Absent when this code was bundled with the syntax lowered (then it is not reachable either).
+    const prototype = hidden[`%${name}.prototype%`];
+    if (prototype !== undefined) blockedConstructor(name, prototype);
+  }
   Object.defineProperty(global, "Function", { value: blockedFunction, writable: true, configurable: true });
   const blockedEval = {
     eval(): never {
@@ -181,5 +247,6 @@ export function harden(global: typeof globalThis): number {
     if (ctor !== undefined) allowOverrides(ctor.prototype, ["constructor", "name", "message", "toString"]);
   }
 
-  return deepFreeze([global, ...hiddenIntrinsics()]);
+  // DeterminismViolationError is reachable from the errors the stand-ins above throw.
+  return deepFreeze([global, ...Object.values(hidden), DeterminismViolationError]);
 }

@@ -7,11 +7,12 @@
  * @module
  */
 
-import { newQuickJSWASMModuleFromVariant, type QuickJSWASMModule, RELEASE_SYNC } from "quickjs-emscripten";
+import type { QuickJSWASMModule } from "quickjs-emscripten";
 import type { Activation, Completion, FailureJson, LogRecord } from "./protocol.ts";
 import { BUNDLE_LINE_OFFSET, type WorkflowBundle } from "./bundler.ts";
 import { type Deadline, type DriverInfo, limitMemoryGrowth } from "./context_driver.ts";
 import { DEFAULT_LIMITS, FaultKind, SandboxFault, type SandboxLimits } from "./limits.ts";
+import { newQuickJSInstance } from "./quickjs_module.ts";
 import { SourceMapper } from "./source_map.ts";
 import type { IsolationStrategy, RunStrategy } from "./strategy.ts";
 import { createContextStrategy } from "./strategy_context.ts";
@@ -74,6 +75,7 @@ export class WorkflowHost {
     this.#info = {
       bundle: options.bundle,
       mapper: new SourceMapper(options.bundle.sourceMap, BUNDLE_LINE_OFFSET),
+      runtimeMapper: new SourceMapper(options.bundle.runtimeSourceMap, BUNDLE_LINE_OFFSET),
       timeoutMs: this.#limits.activationTimeoutMs,
       onLog: (json) => log?.(JSON.parse(json) as LogRecord),
     };
@@ -105,7 +107,7 @@ export class WorkflowHost {
   }
 
   async #createIsolate(): Promise<Isolate> {
-    const module = await newQuickJSWASMModuleFromVariant(RELEASE_SYNC);
+    const module = await newQuickJSInstance();
     const deadline: Deadline = {
       at: Number.POSITIVE_INFINITY,
       fired: false,
@@ -173,13 +175,15 @@ export class WorkflowHost {
 
   #parse(json: string): Completion {
     const completion = JSON.parse(json) as Completion;
-    const filename = this.#options.bundle.filename;
-    if (!json.includes(filename)) return completion;
-    const mapper = this.#info.mapper;
+    const { filename, runtimeFilename } = this.#options.bundle;
+    if (!json.includes(filename) && !json.includes(runtimeFilename)) return completion;
+    const { mapper, runtimeMapper } = this.#info;
+    const map = (text: string): string =>
+      runtimeMapper.rewrite(mapper.rewrite(text, filename), runtimeFilename);
     const rewrite = (failure: FailureJson | undefined): void => {
       for (let f = failure; f !== undefined; f = f.cause) {
-        if (typeof f.stackTrace === "string") f.stackTrace = mapper.rewrite(f.stackTrace, filename);
-        if (typeof f.message === "string") f.message = mapper.rewrite(f.message, filename);
+        if (typeof f.stackTrace === "string") f.stackTrace = map(f.stackTrace);
+        if (typeof f.message === "string") f.message = map(f.message);
       }
     };
     rewrite(completion.failure);

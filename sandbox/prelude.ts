@@ -10,8 +10,9 @@
  *                          -> completionJson
  * ```
  *
- * Each run gets fresh instances of the workflow modules (the bundle's factory is called once per
- * run), so module-level state is never shared between runs.
+ * The SDK's workflow runtime is evaluated once per context and frozen (`install`); each run gets
+ * fresh instances of the user's workflow modules (the bundle's factory is called once per run), so
+ * module-level state of user code is never shared between runs.
  *
  * Bundled into the isolate (see `bundler.ts`); never imported by host code.
  * @module
@@ -27,21 +28,36 @@ import type {
 } from "./protocol.ts";
 import { DeterminismViolationError } from "./determinism_violation_error.ts";
 import { installDeterministicGlobals } from "./globals.ts";
-import { harden } from "./harden.ts";
+import { harden, hardenShared } from "./harden.ts";
 import { installAsyncContext } from "./workflow/internal/async_context.ts";
+import { createScopeSlot, type ScopeSlot } from "./workflow/internal/context.ts";
 
-/** What the bundle's factory returns: fresh module instances for one run. */
-export interface WorkflowBundleExports {
+/**
+ * The shared runtime script's namespace: evaluated once per context, frozen by `install`, and
+ * used by every run (the `sandglass/workflow` imports of user code resolve to `workflow`).
+ */
+export interface SharedRuntime {
   createRuntime(
     workflowModule: Record<string, unknown>,
-    env: { log?: (record: LogRecord) => void },
+    env: { log?: (record: LogRecord) => void; scopeSlot?: ScopeSlot },
   ): WorkflowRuntime;
+  /** Clears the runtime's current run and scope (optional for test runtimes without ambient state). */
+  exitRun?: () => void;
+  workflow: Record<string, unknown>;
+}
+
+/** What the bundle's factory returns: fresh instances of the user's modules for one run. */
+export interface WorkflowBundleExports {
   workflows: Record<string, unknown>;
 }
 
 /** The prelude's entry points, called by the host with strings only. */
 export interface PreludeEntry {
-  install(factory: () => WorkflowBundleExports, hostLog: (recordJson: string) => void): void;
+  install(
+    runtime: SharedRuntime,
+    factory: (shared: SharedRuntime) => WorkflowBundleExports,
+    hostLog: (recordJson: string) => void,
+  ): void;
   activate(activationJson: string): string;
   next(): string;
   dispose(runId: string): void;
@@ -60,11 +76,15 @@ const activeSources = (): DeterministicSources => {
 
 installDeterministicGlobals(globalThis, activeSources);
 // Carries the current cancellation scope across awaits; must run before the intrinsics are frozen.
-installAsyncContext();
+// The slot stays in this closure and is handed to each run's runtime: no global or intrinsic
+// property leads to it, and it is cleared at the start and end of every activation.
+const scopeSlot = createScopeSlot();
+installAsyncContext(scopeSlot);
 harden(globalThis);
 
 const runs = new Map<string, WorkflowRuntime>();
-let factory: (() => WorkflowBundleExports) | undefined;
+let shared: SharedRuntime | undefined;
+let factory: ((shared: SharedRuntime) => WorkflowBundleExports) | undefined;
 let hostLog: ((recordJson: string) => void) | undefined;
 let current: { runtime: WorkflowRuntime; runId: string } | undefined;
 
@@ -122,20 +142,31 @@ function loadTimeSources(activation: Activation): DeterministicSources {
   };
 }
 
+/** Clears everything that names the current run: the sources, the runtime's run and the scope. */
+function exitAll(): void {
+  current = undefined;
+  active = undefined;
+  shared?.exitRun?.();
+  scopeSlot.set(undefined);
+}
+
 function createRun(activation: Activation): WorkflowRuntime {
-  if (factory === undefined) throw new Error("The sandbox prelude has no workflow bundle installed");
+  if (factory === undefined || shared === undefined) {
+    throw new Error("The sandbox prelude has no workflow bundle installed");
+  }
   active = loadTimeSources(activation);
   const log = hostLog;
-  const exports = factory();
-  const env = log === undefined ? {} : { log: (record: LogRecord) => log(JSON.stringify(record)) };
-  return exports.createRuntime(exports.workflows, env);
+  const exports = factory(shared);
+  const env = log === undefined
+    ? { scopeSlot }
+    : { scopeSlot, log: (record: LogRecord) => log(JSON.stringify(record)) };
+  return shared.createRuntime(exports.workflows, env);
 }
 
 function activate(activationJson: string): string {
   const activation = JSON.parse(activationJson) as Activation;
   const runId = activation.runId;
-  current = undefined;
-  active = undefined;
+  exitAll();
   if (activation.jobs.some((job) => job.kind === "removeFromCache")) {
     dispose(runId);
     return JSON.stringify({ runId, commands: [] } satisfies Completion);
@@ -154,7 +185,7 @@ function activate(activationJson: string): string {
     try {
       runtime = createRun(activation);
     } catch (error) {
-      active = undefined;
+      exitAll();
       return failed(runId, error, "Failed to load the workflow module: ");
     }
     runs.set(runId, runtime);
@@ -171,8 +202,7 @@ function next(): string {
   active = run.runtime.deterministic;
   if (run.runtime.settle()) return "";
   const completion = run.runtime.conclude();
-  current = undefined;
-  active = undefined;
+  exitAll();
   return JSON.stringify(completion);
 }
 
@@ -185,13 +215,16 @@ function dispose(runId: string): void {
   try {
     runtime.dispose();
   } finally {
-    active = undefined;
+    exitAll();
   }
 }
 
 const entry: PreludeEntry = {
-  install(bundleFactory, log) {
+  install(runtime, bundleFactory, log) {
     if (factory !== undefined) throw new Error("The sandbox prelude already has a workflow bundle");
+    // Shared by every run: frozen, so no run can change what another run's code calls.
+    hardenShared(runtime);
+    shared = runtime;
     factory = bundleFactory;
     hostLog = log;
   },

@@ -608,6 +608,12 @@ export interface LogRecord {
 export interface RuntimeEnv {
   /** Sink for workflow log records (already filtered: nothing is sent while replaying). */
   log?: (record: LogRecord) => void;
+  /**
+   * The slot `Promise.prototype.then` carries the current cancellation scope in (the isolate's
+   * prelude creates it privately and installs the wrapper with `installAsyncContext`). Default:
+   * the runtime installs its own wrapper, which only works while `Promise.prototype` is not frozen.
+   */
+  scopeSlot?: { get(): unknown; set(value: unknown): unknown };
 }
 
 /**
@@ -664,8 +670,9 @@ export interface WorkflowRuntime {
  * esbuild `supported` overrides the workflow bundle MUST be built with. Cancellation scopes (and
  * anything else bound to "the current scope") follow `await` by wrapping `Promise.prototype.then`;
  * native `await` bypasses `then`, so async functions and generators are lowered to generator-based
- * helpers that call `then`. The runtime's `installAsyncContext()` (in
- * `sandbox/workflow/internal/async_context.ts`) must run in the isolate before intrinsics are frozen.
+ * helpers that call `then`. The isolate's prelude installs the wrapper (`installAsyncContext(slot)` in
+ * `sandbox/workflow/internal/async_context.ts`) before the intrinsics are frozen and passes the slot
+ * to `createRuntime` as `RuntimeEnv.scopeSlot`.
  */
 export const BUNDLE_SUPPORTED = {
   "async-await": false,

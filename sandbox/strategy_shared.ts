@@ -1,7 +1,8 @@
 /**
  * Strategy S2: one QuickJS runtime and context per isolate, shared by all its runs. The bundle is
- * compiled once; each run gets fresh module instances from the bundle's factory and its own
- * deterministic sources; the intrinsics are frozen so runs cannot affect each other.
+ * compiled once and the SDK runtime instantiated once (frozen); each run gets fresh instances of
+ * the user's modules from the bundle's factory and its own deterministic sources; the intrinsics
+ * are frozen so runs cannot affect each other.
  * @module
  */
 

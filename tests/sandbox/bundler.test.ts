@@ -52,7 +52,7 @@ test("bundles are cached by the content of their inputs and rebuilt when one cha
     const again = await bundleWorkflows(entry, { runtimeModule: RUNTIME });
     assert.equal(again, first, "unchanged inputs return the cached bundle");
     assert.ok(first.inputs.includes(entry));
-    assert.match(first.code, /^\(function \(\) \{ "use strict";\n/);
+    assert.match(first.code, /^\(function \(__sandglassShared\) \{ "use strict";\n/);
 
     await writeFile(entry, `export async function a(): Promise<number> { return 2; }\n`);
     const changed = await bundleWorkflows(entry, { runtimeModule: RUNTIME });

@@ -4,53 +4,57 @@
  * call `then`, so the workflow bundle lowers async functions to generator helpers that do (see
  * `BUNDLE_SUPPORTED` in `sandbox/protocol.ts`).
  *
- * The wrapper owns the scope slot and publishes its accessors on itself (under
- * `Symbol.for("sandglass.asyncContextSlot")`), so a copy of this module in the sandbox prelude
- * can install it before the intrinsics are frozen and the runtime's copy in the bundle uses the
- * same slot.
+ * The slot is private to whoever installs the wrapper: in the isolate the prelude creates it,
+ * installs the wrapper before the intrinsics are frozen and hands the slot to the runtime through
+ * `RuntimeEnv.scopeSlot`. Nothing is published on the wrapper or any other reachable object, so
+ * workflow code can neither read another run's scope nor plant one for it.
  *
  * @module
  */
 
-import { createScopeSlot, SCOPE_SLOT_KEY, type ScopeSlot } from "./context.ts";
+import type { ScopeSlot } from "./context.ts";
 
 type Callback = ((value: unknown) => unknown) | null | undefined;
 
 /**
- * Wraps `Promise.prototype.then` once per realm (idempotent). The sandbox host must call it
- * before it freezes the intrinsics; `createRuntime` calls it too (a no-op if already done).
+ * Wraps `Promise.prototype.then` so callbacks run with the scope held in `slot` when they were
+ * registered. Call it once per realm, before the intrinsics are frozen.
  *
- * @returns true if the wrapper is installed, false if `Promise.prototype` was frozen without it.
+ * @param slot The slot the runtime reads the current scope from (see `createScopeSlot`).
+ * @returns true if the wrapper is installed, false if `Promise.prototype` is already frozen.
  *
  * @example
  * ```ts
- * installAsyncContext(); // in the isolate's prelude, before hardening
+ * const scopeSlot = createScopeSlot();
+ * installAsyncContext(scopeSlot); // in the isolate's prelude, before hardening
+ * createRuntime(workflows, { scopeSlot });
  * ```
  */
-export function installAsyncContext(): boolean {
-  const current = Promise.prototype.then as unknown as Record<symbol, ScopeSlot | undefined>;
-  if (current[SCOPE_SLOT_KEY] !== undefined) return true;
+export function installAsyncContext(slot: ScopeSlot): boolean {
   if (Object.isFrozen(Promise.prototype)) return false;
-  const slot = createScopeSlot();
+  // Captured once: later changes to `slot` (were it reachable) cannot redirect the wrapper.
+  const get = slot.get;
+  const set = slot.set;
   const originalThen = Promise.prototype.then;
   const bind = (callback: Callback, scope: unknown): Callback => {
     if (typeof callback !== "function") return callback;
     return (value: unknown) => {
-      const previous = slot.set(scope);
+      const previous = set(scope);
       try {
         return callback(value);
       } finally {
-        slot.set(previous);
+        set(previous);
       }
     };
   };
-  const then = function (this: Promise<unknown>, onFulfilled?: Callback, onRejected?: Callback) {
-    const scope = slot.get();
-    if (scope === undefined) return originalThen.call(this, onFulfilled, onRejected);
-    return originalThen.call(this, bind(onFulfilled, scope), bind(onRejected, scope));
-  };
-  Object.defineProperty(then, SCOPE_SLOT_KEY, { value: slot });
-  Object.defineProperty(then, "name", { value: "then" });
+  // A method, like the native `then`: named "then", no `prototype`, not a constructor.
+  const then = {
+    then(this: Promise<unknown>, onFulfilled?: Callback, onRejected?: Callback) {
+      const scope = get();
+      if (scope === undefined) return originalThen.call(this, onFulfilled, onRejected);
+      return originalThen.call(this, bind(onFulfilled, scope), bind(onRejected, scope));
+    },
+  }.then;
   Object.defineProperty(Promise.prototype, "then", { value: then, writable: true, configurable: true });
   return true;
 }

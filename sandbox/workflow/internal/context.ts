@@ -1,7 +1,8 @@
 /**
  * The two ambient slots of the in-isolate runtime: the run whose code is executing (set by the
  * runtime on every entry from the host; the host drives one run at a time) and the cancellation
- * scope of the code that is executing (carried across `await` by `async_context.ts`).
+ * scope of the code that is executing (carried across `await` by the `then` wrapper of
+ * `async_context.ts`, through a slot the host hands over in `RuntimeEnv.scopeSlot`).
  *
  * @module
  */
@@ -10,44 +11,40 @@ import type { Activator } from "./activator.ts";
 
 let currentActivator: Activator | undefined;
 
-/** Accessors of the scope slot; shared through `Promise.prototype.then` (see async_context.ts). */
+/**
+ * Accessors of the scope slot. In the isolate the prelude creates the slot privately, wraps
+ * `Promise.prototype.then` with it and hands it to `createRuntime` through `RuntimeEnv`; it is
+ * never published on a global or intrinsic, so workflow code cannot reach another run's scope.
+ */
 export interface ScopeSlot {
   get(): unknown;
   set(value: unknown): unknown;
 }
 
-/** Where the `then` wrapper publishes its slot, so every copy of this module uses the same one. */
-export const SCOPE_SLOT_KEY: unique symbol = Symbol.for("sandglass.asyncContextSlot") as never;
-
-/** Creates a slot (held in a closure, so freezing the accessor object does not freeze the slot). */
+/** Creates a frozen slot (the value lives in a closure, so freezing does not freeze the slot). */
 export function createScopeSlot(): ScopeSlot {
   let value: unknown;
-  return {
+  return Object.freeze({
     get: () => value,
-    set: (next) => {
+    set: (next: unknown) => {
       const previous = value;
       value = next;
       return previous;
     },
-  };
+  });
 }
 
-const localSlot = createScopeSlot();
-let sharedSlot: ScopeSlot | undefined;
+let slot: ScopeSlot = createScopeSlot();
 
-function slot(): ScopeSlot {
-  if (sharedSlot !== undefined) return sharedSlot;
-  const published =
-    (Promise.prototype.then as unknown as Record<symbol, ScopeSlot | undefined>)[SCOPE_SLOT_KEY];
-  if (published === undefined) return localSlot;
-  sharedSlot = published;
-  return published;
+/** Makes the runtime read and write the current scope through `scopeSlot` (the one `then` carries). */
+export function useScopeSlot(scopeSlot: ScopeSlot): void {
+  slot = scopeSlot;
 }
 
 /** Makes `activator` the run whose code is executing. */
 export function enterRun(activator: Activator | undefined): void {
   currentActivator = activator;
-  slot().set(undefined);
+  slot.set(undefined);
 }
 
 /** The run whose code is executing; throws if workflow APIs are used outside a workflow. */
@@ -69,12 +66,12 @@ export function maybeActivator(): Activator | undefined {
 
 /** The raw scope slot (a `CancellationScope` or undefined). */
 export function getScopeSlot(): unknown {
-  return slot().get();
+  return slot.get();
 }
 
 /** Sets the raw scope slot; returns the previous value. */
 export function setScopeSlot(scope: unknown): unknown {
-  return slot().set(scope);
+  return slot.set(scope);
 }
 
 const owners = new WeakMap<object, Activator | undefined>();

@@ -16,11 +16,28 @@ import {
 } from "../../protocol.ts";
 import { Activator } from "./activator.ts";
 import { installAsyncContext } from "./async_context.ts";
-import { enterRun } from "./context.ts";
+import { createScopeSlot, enterRun, type ScopeSlot, useScopeSlot } from "./context.ts";
 import { errorToFailureJson } from "./converter.ts";
 import { buildRegistry, type WorkflowRegistry } from "./registry.ts";
 
-export { installAsyncContext };
+export { createScopeSlot, installAsyncContext };
+
+/** The slot of this copy's own `then` wrapper, when no host slot is given (runtime outside the isolate). */
+let ownSlot: ScopeSlot | undefined;
+
+function scopeSlotOf(env: RuntimeEnv): ScopeSlot {
+  if (env.scopeSlot !== undefined) return env.scopeSlot;
+  if (ownSlot === undefined) {
+    const slot = createScopeSlot();
+    if (!installAsyncContext(slot)) {
+      throw new Error(
+        "Promise.prototype is frozen and no scope slot was given: pass the slot whose then wrapper was installed before hardening as RuntimeEnv.scopeSlot",
+      );
+    }
+    ownSlot = slot;
+  }
+  return ownSlot;
+}
 
 const registries = new WeakMap<object, WorkflowRegistry>();
 
@@ -34,10 +51,24 @@ function registryOf(workflowModule: Record<string, unknown>): WorkflowRegistry {
 }
 
 /**
+ * Clears the run whose code is executing and the current cancellation scope. The isolate's prelude
+ * calls it at the start and end of every activation: the runtime is shared by all runs of a
+ * context, so nothing of one run may stay current while another run's modules load.
+ *
+ * @example
+ * ```ts
+ * exitRun(); // before loading a new run's modules
+ * ```
+ */
+export function exitRun(): void {
+  enterRun(undefined);
+}
+
+/**
  * Creates one workflow run.
  *
  * @param workflowModule The exports of the user's workflows module.
- * @param env What the host provides (the log sink).
+ * @param env What the host provides (the log sink, the scope slot of its `then` wrapper).
  * @returns The run, driven by `activate` / `settle` / `conclude`.
  *
  * @example
@@ -52,8 +83,9 @@ export function createRuntime(
   workflowModule: Record<string, unknown>,
   env: RuntimeEnv = {},
 ): WorkflowRuntime {
-  installAsyncContext();
-  const activator = new Activator(registryOf(workflowModule), env);
+  useScopeSlot(scopeSlotOf(env));
+  // The activator keeps only the log sink: the slot stays out of reach of code that finds the activator.
+  const activator = new Activator(registryOf(workflowModule), env.log === undefined ? {} : { log: env.log });
   let runId = "";
 
   const deterministic: DeterministicSources = {
