@@ -70,21 +70,23 @@ export class WorkflowBundleError extends Error {
 
 const SANDBOX_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT_DIR = path.dirname(SANDBOX_DIR);
+/** `.ts` when running from source (Deno, Bun, Node 24, JSR); `.js` in the npm package's compiled dist/. */
+const EXT = import.meta.url.endsWith(".js") ? ".js" : ".ts";
 /** Package subpaths workflow code may import, and the files they resolve to. */
 const SANDBOX_SUBPATHS: Record<string, string> = {
-  workflow: path.join(SANDBOX_DIR, "workflow", "mod.ts"),
-  common: path.join(ROOT_DIR, "common", "mod.ts"),
+  workflow: path.join(SANDBOX_DIR, "workflow", `mod${EXT}`),
+  common: path.join(ROOT_DIR, "common", `mod${EXT}`),
 };
-const DEFAULT_RUNTIME = path.join(SANDBOX_DIR, "workflow", "internal", "runtime.ts");
+const DEFAULT_RUNTIME = path.join(SANDBOX_DIR, "workflow", "internal", `runtime${EXT}`);
 const HOST_ONLY_DIRS = ["client", "worker", "testing"].map((d) => path.join(ROOT_DIR, d) + path.sep);
 const HOST_ONLY_FILES = [
-  "mod.ts",
-  "common/mod.ts",
-  "common/protobuf_payload_converter.ts",
-  "common/payload_bytes.ts",
-  "common/gzip_codec.ts",
-  "common/aes_gcm_codec.ts",
-].map((f) => path.join(ROOT_DIR, f));
+  "mod",
+  "common/mod",
+  "common/protobuf_payload_converter",
+  "common/payload_bytes",
+  "common/gzip_codec",
+  "common/aes_gcm_codec",
+].map((f) => path.join(ROOT_DIR, f + EXT));
 const GLOBAL_NAME = "__sandglassWorkflows";
 const RUNTIME_GLOBAL_NAME = "__sandglassRuntime";
 /** The factory's parameter: the shared runtime namespace (see `WorkflowBundle.runtime`). */
@@ -255,7 +257,7 @@ let preludePromise: Promise<string> | undefined;
 function preludeScript(): Promise<string> {
   preludePromise ??= (async () => {
     const result = await build({
-      entryPoints: [path.join(SANDBOX_DIR, "prelude.ts")],
+      entryPoints: [path.join(SANDBOX_DIR, `prelude${EXT}`)],
       outfile: "sandglass-prelude.js",
       globalName: "__sandglassPrelude",
       sourcemap: false,

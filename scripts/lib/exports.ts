@@ -31,9 +31,7 @@ export function compareExports(
       );
     } else if (deno[key] !== npm[key]) {
       problems.push(
-        `'${key}' points at '${deno[key]}' in deno.json but '${
-          npm[key]
-        }' in package.json`,
+        `'${key}' points at '${deno[key]}' in deno.json but '${npm[key]}' in package.json`,
       );
     }
   }

@@ -3,9 +3,7 @@ import { join, relative } from "node:path";
 
 function files(dir: string, base = dir): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? files(join(dir, e.name), base)
-      : [relative(base, join(dir, e.name))]
+    e.isDirectory() ? files(join(dir, e.name), base) : [relative(base, join(dir, e.name))]
   );
 }
 
