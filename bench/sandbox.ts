@@ -11,7 +11,10 @@ import { createWorkflowHost } from "../sandbox/host.ts";
 import type { IsolationStrategy } from "../sandbox/strategy.ts";
 import { startActivation, T0 } from "../tests/sandbox/fixtures/activations.ts";
 
-const WORKFLOWS = new URL("../tests/sandbox/fixtures/real_workflows.ts", import.meta.url);
+const WORKFLOWS = new URL(
+  "../tests/sandbox/fixtures/real_workflows.ts",
+  import.meta.url,
+);
 const RUNS = Number(process.argv[2] ?? 10_000);
 const TARGETS = { newRunMs: 1, steadyMs: 0.3, idleKiB: 20, bundleMs: 200 };
 
@@ -19,7 +22,9 @@ function fmt(n: number, digits = 3): string {
   return n.toFixed(digits);
 }
 
-async function measureBundling(): Promise<{ coldMs: number; warmMs: number; cachedMs: number }> {
+async function measureBundling(): Promise<
+  { coldMs: number; warmMs: number; cachedMs: number }
+> {
   let t = performance.now();
   await bundleWorkflows(WORKFLOWS, { cache: false });
   const coldMs = performance.now() - t;
@@ -44,21 +49,31 @@ interface StrategyFigures {
   isolates: number;
 }
 
-async function measureStrategy(strategy: IsolationStrategy, runs: number): Promise<StrategyFigures> {
+async function measureStrategy(
+  strategy: IsolationStrategy,
+  runs: number,
+): Promise<StrategyFigures> {
   const bundle = await bundleWorkflows(WORKFLOWS);
   const host = await createWorkflowHost({
     bundle,
     strategy,
-    limits: { maxRunsPerIsolate: runs + 1, memoryLimitBytes: 2047 * 1024 * 1024 },
+    limits: {
+      maxRunsPerIsolate: runs + 1,
+      memoryLimitBytes: 2047 * 1024 * 1024,
+    },
   });
   try {
     // Warm up the host's and the interpreter's code paths.
-    for (let i = 0; i < 50; i++) await host.activate(startActivation(`warm-${i}`, "hello", ["World"]));
+    for (let i = 0; i < 50; i++) {
+      await host.activate(startActivation(`warm-${i}`, "hello", ["World"]));
+    }
     for (let i = 0; i < 50; i++) host.evict(`warm-${i}`);
     const heapBefore = host.heapBytes();
 
     let t = performance.now();
-    for (let i = 0; i < runs; i++) await host.activate(startActivation(`idle-${i}`, "sleepy", ["World"]));
+    for (let i = 0; i < runs; i++) {
+      await host.activate(startActivation(`idle-${i}`, "sleepy", ["World"]));
+    }
     const newRunMs = (performance.now() - t) / runs;
     const heapAfter = host.heapBytes();
 
@@ -98,11 +113,18 @@ async function measureStrategy(strategy: IsolationStrategy, runs: number): Promi
 
 const bundling = await measureBundling();
 console.log(
-  `bundling: cold ${fmt(bundling.coldMs, 1)} ms (esbuild start + prelude), warm ${
-    fmt(bundling.warmMs, 1)
-  } ms, cached ${fmt(bundling.cachedMs, 2)} ms  [target ≤ ${TARGETS.bundleMs} ms]`,
+  `bundling: cold ${
+    fmt(bundling.coldMs, 1)
+  } ms (esbuild start + prelude), warm ${fmt(bundling.warmMs, 1)} ms, cached ${
+    fmt(bundling.cachedMs, 2)
+  } ms  [target ≤ ${TARGETS.bundleMs} ms]`,
 );
-for (const [strategy, runs] of [["shared", RUNS], ["context", Math.min(RUNS, 500)]] as const) {
+for (
+  const [strategy, runs] of [["shared", RUNS], [
+    "context",
+    Math.min(RUNS, 500),
+  ]] as const
+) {
   const r = await measureStrategy(strategy, runs);
   console.log(
     `${strategy.padEnd(7)} runs ${r.runs}: new run ${

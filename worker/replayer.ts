@@ -5,15 +5,16 @@
  * @module
  */
 
-import { fromBinary, fromJson, type JsonValue } from "@bufbuild/protobuf";
-import { type History, HistorySchema } from "../gen/temporal/api/history/v1/message_pb.ts";
+import type { JsonValue } from "@bufbuild/protobuf";
+import type { History } from "../gen/temporal/api/history/v1/message_pb.ts";
 import type { PayloadCodec } from "../common/payload_codec.ts";
 import { decodeEvents } from "./workflow/codec.ts";
 import type { WorkflowSandbox } from "./workflow/engine.ts";
 import { WorkflowMachines } from "./workflow/workflow_machines.ts";
+import { type HistoryInput, toHistory } from "./replayer_history.ts";
 
 /** Options of {@linkcode createReplayer}. */
-export interface ReplayerOptions {
+export interface HistoryReplayerOptions {
   /** The sandbox host that runs the workflow code to check. */
   sandbox: WorkflowSandbox;
   /** Namespace reported to the workflow. Default: `"default"`. */
@@ -32,14 +33,17 @@ export interface ReplayOptions {
   runId?: string;
 }
 
-/** Replays histories. */
-export interface Replayer {
+/** Replays histories over a sandbox host (the core of the public `Replayer`). */
+export interface HistoryReplayer {
   /**
    * Replays one history. Resolves if the workflow code reproduces it; rejects with a
    * `NondeterminismError` (coded, naming the command and event that disagree) or with the
    * workflow task failure the code raised.
    */
-  replayHistory(history: History | Uint8Array | JsonValue, options?: ReplayOptions): Promise<void>;
+  replayHistory(
+    history: HistoryInput | JsonValue,
+    options?: ReplayOptions,
+  ): Promise<void>;
 }
 
 /**
@@ -51,17 +55,24 @@ export interface Replayer {
  * await replayer.replayHistory(await readFile("history.json", "utf8").then(JSON.parse));
  * ```
  */
-export function createReplayer(options: ReplayerOptions): Replayer {
+export function createReplayer(
+  options: HistoryReplayerOptions,
+): HistoryReplayer {
   let counter = 0;
   return {
     async replayHistory(input, replayOptions = {}) {
-      const history = toHistory(input);
+      const history = toHistory(input as HistoryInput);
       const started = history.events[0];
-      if (started?.attributes.case !== "workflowExecutionStartedEventAttributes") {
-        throw new Error("Cannot replay a history that does not start with WorkflowExecutionStarted");
+      if (
+        started?.attributes.case !== "workflowExecutionStartedEventAttributes"
+      ) {
+        throw new Error(
+          "Cannot replay a history that does not start with WorkflowExecutionStarted",
+        );
       }
       const a = started.attributes.value;
-      const runId = replayOptions.runId ?? (a.originalExecutionRunId || `replay-${++counter}`);
+      const runId = replayOptions.runId ??
+        (a.originalExecutionRunId || `replay-${++counter}`);
       const events = history.events.map((e) => e);
       await decodeEvents(options.dataConverter?.payloadCodecs ?? [], events);
       const machines = new WorkflowMachines({
@@ -74,9 +85,12 @@ export function createReplayer(options: ReplayerOptions): Replayer {
       options.sandbox.evict(runId);
       try {
         machines.addEvents(events);
-        await machines.advance((activation) => options.sandbox.activate(activation), {
-          knownFlags: options.internalFlags,
-        });
+        await machines.advance(
+          (activation) => options.sandbox.activate(activation),
+          {
+            knownFlags: options.internalFlags,
+          },
+        );
         if (!endsWithOpenTask(history)) machines.checkReplayComplete();
       } finally {
         options.sandbox.evict(runId);
@@ -85,24 +99,14 @@ export function createReplayer(options: ReplayerOptions): Replayer {
   };
 }
 
-function toHistory(input: History | Uint8Array | JsonValue): History {
-  if (input instanceof Uint8Array) return fromBinary(HistorySchema, input);
-  if (
-    typeof input === "object" && input !== null &&
-    (input as { $typeName?: unknown }).$typeName === HistorySchema.typeName
-  ) {
-    return input as unknown as History;
-  }
-  return fromJson(HistorySchema, input as JsonValue, { ignoreUnknownFields: true });
-}
-
 /** True if the last workflow task in history has no outcome yet (its commands are new work). */
 function endsWithOpenTask(history: History): boolean {
   for (let i = history.events.length - 1; i >= 0; i--) {
     const c = history.events[i]!.attributes.case;
     if (c === "workflowTaskStartedEventAttributes") return true;
     if (
-      c === "workflowTaskCompletedEventAttributes" || c === "workflowTaskFailedEventAttributes" ||
+      c === "workflowTaskCompletedEventAttributes" ||
+      c === "workflowTaskFailedEventAttributes" ||
       c === "workflowTaskTimedOutEventAttributes"
     ) return false;
   }

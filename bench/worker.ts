@@ -1,0 +1,335 @@
+/**
+ * `npm run bench:worker`: Sandglass's worker against the official TypeScript SDK's worker on one
+ * dev server, in one run. Each worker runs in its own child process (a fresh one per scenario),
+ * measured from outside through /proc (CPU time of all its threads, RSS and peak RSS):
+ *
+ * 1. `activity`: N workflows with one no-op activity (default 5,000), driven by a closed loop of
+ *    200 concurrent start-and-wait clients: throughput, p50/p99 end-to-end latency, worker
+ *    CPU-seconds per workflow, peak RSS.
+ * 2. `timers`: N workflows with 10 sequential 1 ms timers (default 2,000), same figures.
+ * 3. `idle`: N workflows waiting for a signal, each cached after its first task (default 1,000):
+ *    RSS growth per cached workflow.
+ * 4. start-up: from spawning the worker process to the completion of a workflow that was queued
+ *    before it started (the first workflow task), measured in every scenario (median shown).
+ *
+ * Options: `--scale F` multiplies the counts (env BENCH_SCALE, e.g. 0.05 for a quick run);
+ * `--address host:port` uses a running dev server (env BENCH_ADDRESS; default: start one through
+ * testing/); `--runtimes node,deno,bun` for Sandglass's worker (env BENCH_RUNTIMES, default node).
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { loadavg } from "node:os";
+import process from "node:process";
+import { Client } from "../client/client.ts";
+import { startDevServer } from "../testing/mod.ts";
+import {
+  commandFor,
+  cpuSeconds,
+  hasRuntime,
+  memory,
+  ratio,
+  type Runtime,
+} from "./_child.ts";
+
+function option(
+  name: string,
+  env: string,
+  fallback: string | undefined,
+): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return (i >= 0 ? process.argv[i + 1] : undefined) ?? process.env[env] ??
+    fallback;
+}
+
+const scale = Number(option("scale", "BENCH_SCALE", "1"));
+const counts = {
+  activity: Math.max(1, Math.round(5000 * scale)),
+  timers: Math.max(1, Math.round(2000 * scale)),
+  idle: Math.max(1, Math.round(1000 * scale)),
+};
+const runtimes = option("runtimes", "BENCH_RUNTIMES", "node")!.split(
+  ",",
+) as Runtime[];
+const CONCURRENCY = 200;
+
+const given = option("address", "BENCH_ADDRESS", undefined);
+const server = given === undefined ? await startDevServer() : undefined;
+const address = given ?? server!.address;
+const client = await Client.connect(address, { namespace: "default" });
+
+interface Figures {
+  startupMs: number;
+  wallS?: number;
+  throughput?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  cpuSPerWorkflow?: number;
+  peakRssMiB?: number;
+  rssPerCachedKiB?: number;
+}
+
+type Sdk = { name: string; runtime: Runtime; script: string };
+
+let uid = 0;
+const unique = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}-${++uid}`;
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ]!;
+}
+
+/** Spawns the worker of `sdk`, measures its start-up, runs `drive`, stops the worker. */
+async function withWorker(
+  sdk: Sdk,
+  drive: (
+    taskQueue: string,
+    pid: number,
+  ) => Promise<Omit<Figures, "startupMs">>,
+): Promise<Figures> {
+  const taskQueue = unique("bench");
+  const first = await client.startWorkflow("benchTimers", {
+    id: unique("first"),
+    taskQueue,
+    args: [0, 0],
+  });
+  const [file, args] = commandFor(sdk.runtime, sdk.script, []);
+  const began = performance.now();
+  const child = spawn(file, args, {
+    env: {
+      ...process.env,
+      BENCH_ADDRESS: address,
+      BENCH_TASK_QUEUE: taskQueue,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", resolve)
+  );
+  try {
+    await Promise.race([
+      first.result(),
+      exited.then((code) =>
+        Promise.reject(new Error(`${sdk.name} worker exited with ${code}`))
+      ),
+    ]);
+    const startupMs = performance.now() - began;
+    return { startupMs, ...(await drive(taskQueue, child.pid!)) };
+  } finally {
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+async function throughputScenario(
+  sdk: Sdk,
+  count: number,
+  workflowType: string,
+  args: unknown[],
+): Promise<Figures> {
+  return await withWorker(sdk, async (taskQueue, pid) => {
+    const latencies: number[] = [];
+    const cpu0 = cpuSeconds(pid);
+    const began = performance.now();
+    await pool(
+      Array.from({ length: count }, (_, i) => i),
+      CONCURRENCY,
+      async (i) => {
+        const t = performance.now();
+        await client.executeWorkflow(workflowType, {
+          id: unique(`${workflowType}-${i}`),
+          taskQueue,
+          args,
+        });
+        latencies.push(performance.now() - t);
+      },
+    );
+    const wallS = (performance.now() - began) / 1000;
+    const cpu = cpuSeconds(pid) - cpu0;
+    latencies.sort((a, b) => a - b);
+    return {
+      wallS,
+      throughput: count / wallS,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      cpuSPerWorkflow: cpu / count,
+      peakRssMiB: memory(pid).peakRss / 2 ** 20,
+    };
+  });
+}
+
+async function idleScenario(sdk: Sdk, count: number): Promise<Figures> {
+  return await withWorker(sdk, async (taskQueue, pid) => {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const before = memory(pid).rss;
+    const ids = Array.from({ length: count }, (_, i) => unique(`idle-${i}`));
+    await pool(ids, CONCURRENCY, async (id) => {
+      await client.startWorkflow("benchIdle", { id, taskQueue });
+    });
+    // Wait until every run has completed its first workflow task (and so sits in the cache).
+    await pool(ids, 50, async (id) => {
+      for (;;) {
+        const history = await client.getWorkflowHandle(id).fetchHistory();
+        if (
+          history.events.some((e) =>
+            e.attributes.case === "workflowTaskCompletedEventAttributes"
+          )
+        ) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const after = memory(pid);
+    await pool(ids, CONCURRENCY, async (id) => {
+      const handle = client.getWorkflowHandle(id);
+      await handle.signal("wake");
+      await handle.result();
+    });
+    return {
+      rssPerCachedKiB: (after.rss - before) / count / 1024,
+      peakRssMiB: after.peakRss / 2 ** 20,
+    };
+  });
+}
+
+const sdks: Sdk[] = [
+  { name: "official (node)", runtime: "node", script: "worker_official.ts" },
+  ...runtimes.filter(hasRuntime).map((runtime) => ({
+    name: `sandglass (${runtime})`,
+    runtime,
+    script: "worker_sandglass.ts",
+  })),
+];
+
+const results: Record<string, Record<string, Figures>> = {};
+console.log(
+  `Counts: ${
+    JSON.stringify(counts)
+  }; ${CONCURRENCY} concurrent clients; dev server ${address}`,
+);
+for (const sdk of sdks) {
+  const r: Record<string, Figures> = {};
+  console.error(
+    `[bench] ${sdk.name}: ${counts.activity} workflows with one activity`,
+  );
+  r["activity"] = await throughputScenario(
+    sdk,
+    counts.activity,
+    "benchActivity",
+    [],
+  );
+  console.error(
+    `[bench] ${sdk.name}: ${counts.timers} workflows with 10 x 1 ms timers`,
+  );
+  r["timers"] = await throughputScenario(sdk, counts.timers, "benchTimers", [
+    10,
+    1,
+  ]);
+  console.error(`[bench] ${sdk.name}: ${counts.idle} idle cached workflows`);
+  r["idle"] = await idleScenario(sdk, counts.idle);
+  results[sdk.name] = r;
+  console.error(`[bench] ${sdk.name}: ${JSON.stringify(r)}`);
+}
+
+const official = results["official (node)"]!;
+const fmt = (
+  x: number | undefined,
+  digits = 1,
+) => (x === undefined ? "n/a" : x.toFixed(digits));
+const median = (xs: number[]) =>
+  xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rows: [
+  string,
+  (f: Record<string, Figures>) => number | undefined,
+  number,
+  boolean,
+][] = [
+  [
+    `activity: throughput (workflows/s)`,
+    (f) => f["activity"]!.throughput,
+    1,
+    true,
+  ],
+  [`activity: p50 latency (ms)`, (f) => f["activity"]!.p50Ms, 1, false],
+  [`activity: p99 latency (ms)`, (f) => f["activity"]!.p99Ms, 1, false],
+  [
+    `activity: worker CPU ms per workflow`,
+    (f) => f["activity"]!.cpuSPerWorkflow! * 1000,
+    2,
+    false,
+  ],
+  [
+    `activity: worker peak RSS (MiB)`,
+    (f) => f["activity"]!.peakRssMiB,
+    0,
+    false,
+  ],
+  [`timers: throughput (workflows/s)`, (f) => f["timers"]!.throughput, 1, true],
+  [`timers: p50 latency (ms)`, (f) => f["timers"]!.p50Ms, 1, false],
+  [`timers: p99 latency (ms)`, (f) => f["timers"]!.p99Ms, 1, false],
+  [
+    `timers: worker CPU ms per workflow`,
+    (f) => f["timers"]!.cpuSPerWorkflow! * 1000,
+    2,
+    false,
+  ],
+  [`timers: worker peak RSS (MiB)`, (f) => f["timers"]!.peakRssMiB, 0, false],
+  [
+    `idle: RSS per cached workflow (KiB)`,
+    (f) => f["idle"]!.rssPerCachedKiB,
+    1,
+    false,
+  ],
+  [`idle: worker peak RSS (MiB)`, (f) => f["idle"]!.peakRssMiB, 0, false],
+  [
+    `start to first completed workflow task (ms, median of 3)`,
+    (f) => median(Object.values(f).map((x) => x.startupMs)),
+    0,
+    false,
+  ],
+];
+const ours = sdks.slice(1).map((s) => s.name);
+console.log(
+  `\n| metric | official (node) | ${ours.join(" | ")} | ${
+    ours.map((n) => `${n} / official`).join(" | ")
+  } |`,
+);
+console.log(
+  `| --- | ---: | ${ours.map(() => "---:").join(" | ")} | ${
+    ours.map(() => "---:").join(" | ")
+  } |`,
+);
+for (const [label, get, digits] of rows) {
+  const theirs = get(official);
+  const values = ours.map((n) => get(results[n]!));
+  console.log(
+    `| ${label} | ${fmt(theirs, digits)} | ${
+      values.map((v) => fmt(v, digits)).join(" | ")
+    } | ${values.map((v) => ratio(v ?? NaN, theirs ?? NaN)).join(" | ")} |`,
+  );
+}
+console.log(
+  `\nRatios are Sandglass / official (higher is better for throughput, lower for the rest).`,
+);
+console.log(
+  `Load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(" ")}`,
+);
+await client.connection.close();
+await server?.stop();
