@@ -7,7 +7,8 @@ export interface JunitCounts {
   failures: string[];
 }
 
-const TESTCASE = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
+// Attribute values may hold a raw ">" (legal in XML attributes, and Node writes test names as they are).
+const TESTCASE = /<testcase\b((?:\s+[\w:.-]+="[^"]*")*)\s*(\/>|>([\s\S]*?)<\/testcase>)/g;
 const NAME = /\bname="([^"]*)"/;
 
 function unescapeXml(s: string): string {
