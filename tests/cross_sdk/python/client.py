@@ -12,6 +12,7 @@ Scenarios: ``execute`` (start ``workflow`` with ``args``, wait for the result or
 import asyncio
 import base64
 import json
+import os
 import sys
 from typing import Any
 
@@ -83,3 +84,7 @@ async def main(address: str, task_queue: str, request: dict) -> dict:
 if __name__ == "__main__":
     output = asyncio.run(main(sys.argv[1], sys.argv[2], json.loads(sys.argv[3])))
     sys.stdout.write(json.dumps(output) + "\n")
+    sys.stdout.flush()
+    # The SDK's native runtime threads can abort the interpreter while it finalizes ("PyGILState_Release:
+    # thread state must be current"); the answer is written, so leave without finalizing.
+    os._exit(0)
