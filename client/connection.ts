@@ -142,6 +142,7 @@ export class Connection {
       longPollTimeoutMs: LONG_POLL_TIMEOUT_MS,
       address: settings.address,
       tls: settings.tls,
+      clientCert: settings.nodeOptions?.cert !== undefined,
       closeSignal: this.#closeController.signal,
     };
     this.workflowService = createServiceClient(WorkflowService, context);

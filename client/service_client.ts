@@ -51,9 +51,14 @@ export interface CallContext {
   readonly address: string;
   /** Whether the connection uses TLS, for hints in messages. */
   readonly tls: boolean;
+  /** Whether the connection presents a client certificate (mutual TLS), for hints in messages. */
+  readonly clientCert?: boolean;
   /** Aborted when the connection closes. */
   readonly closeSignal: AbortSignal;
 }
+
+/** HTTP statuses with which TLS proxies refuse a call that came without a required client certificate. */
+const CLIENT_CERT_REFUSALS: ReadonlySet<string> = new Set(["400", "401", "403", "495", "496"]);
 
 /** Methods that wait on the server for up to a minute, so they get the long-poll budget. */
 const LONG_POLLS = new Set([
@@ -132,7 +137,11 @@ async function callUnary(
       if (signal.aborted) throw fail(signal.reason, lastTransportFailure, attempt);
       failure = RPCError.from(reason);
       lastTransportFailure = describeTransportFailure(failure) ?? lastTransportFailure;
-      if (policy === undefined || attempt >= policy.maxAttempts || !isRetryableFailure(failure.code, failure.message)) {
+      if (
+        policy === undefined || attempt >= policy.maxAttempts ||
+        !(isRetryableFailure(failure.code, failure.message) || isServerReset(failure)) ||
+        isProxyRefusal(failure)
+      ) {
         throw fail(failure, lastTransportFailure, attempt);
       }
     }
@@ -243,14 +252,51 @@ function finalError(reason: unknown, f: FailureContext): RPCError {
       { cause: error.cause ?? error, metadata: error.metadata },
     );
   }
-  if (error.code === RPCCode.CANCELLED && error.metadata.get("grpc-status") === null) {
-    // Neither the caller nor close() cancelled: the server reset the call without a gRPC status.
-    const hint = context.tls ? "" : "; if the server expects TLS, set the tls option";
+  const httpStatus = nonGrpcHttpStatus(error);
+  if (httpStatus !== undefined) {
+    // Not a gRPC answer: something in front of the server (a proxy, a load balancer) refused the call.
+    const hint = context.tls && context.clientCert !== true && CLIENT_CERT_REFUSALS.has(httpStatus)
+      ? "; a TLS proxy that requires a client certificate (mutual TLS) answers like this when none is sent: " +
+        "set tls.clientCert and tls.clientPrivateKey"
+      : "";
     return new RPCError(
-      `The server at '${context.address}' dropped ${callName} without a gRPC status (${error.message})${hint}`,
+      `The server at '${context.address}' answered ${callName} with HTTP ${httpStatus} instead of gRPC, ` +
+        `so a proxy or load balancer in front of it probably refused the call${hint}`,
       error.code,
       { cause: error.cause ?? error, metadata: error.metadata },
     );
   }
+  if (isServerReset(error)) {
+    // Neither the caller nor close() cancelled: the server (e.g. shutting down for a restart) or a
+    // proxy reset the call without a gRPC status. That is a transient failure of the service, so it
+    // is reported as UNAVAILABLE, which callers (and the worker's pollers) retry.
+    const hint = context.tls ? "" : "; if the server expects TLS, set the tls option";
+    return new RPCError(
+      `The server at '${context.address}' dropped ${callName} without a gRPC status (${error.message})${hint}`,
+      RPCCode.UNAVAILABLE,
+      { cause: error.cause ?? error, metadata: error.metadata },
+    );
+  }
   return error;
+}
+
+/** The HTTP status of an answer that was not gRPC (e.g. a proxy's error page), else `undefined`. */
+function nonGrpcHttpStatus(error: RPCError): string | undefined {
+  if (error.metadata.get("grpc-status") !== null) return undefined;
+  return /^HTTP (\d{3})$/.exec(error.message)?.[1];
+}
+
+/** A proxy's 4xx answer other than 408 and 429: asking again gets the same answer. */
+function isProxyRefusal(error: RPCError): boolean {
+  const status = nonGrpcHttpStatus(error);
+  return status !== undefined && status.startsWith("4") && status !== "408" && status !== "429";
+}
+
+/**
+ * A stream the server (or a proxy) reset without a gRPC status, e.g. while shutting down for a
+ * restart; neither the caller nor `close()` cancelled it (those are checked first). Transient, like
+ * UNAVAILABLE.
+ */
+function isServerReset(error: RPCError): boolean {
+  return error.code === RPCCode.CANCELLED && error.metadata.get("grpc-status") === null;
 }
