@@ -65,6 +65,8 @@ export class ServerProcess {
   stop(graceMs: number, keepLog = false): Promise<void> {
     this.#stopping ??= (async () => {
       if (!this.hasExited()) {
+        // Keep the event loop alive until the process is gone, or awaiting stop() could end the program early.
+        this.#child.ref();
         this.#child.kill("SIGTERM");
         let timer: ReturnType<typeof setTimeout> | undefined;
         const graceOver = new Promise<boolean>((resolve) => {

@@ -18,7 +18,6 @@ import { createServer } from "node:net";
 export function findFreePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.unref();
     server.once("error", reject);
     server.listen({ host, port: 0, exclusive: true }, () => {
       const address = server.address();
