@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDevServer, startTestServer } from "../testing/mod.ts";
 import { countJunit, type JunitCounts } from "./lib/junit.ts";
+import { ensureSystemTools, TEST_SYSTEM_TOOLS } from "./lib/system_deps.ts";
 import { TEST_SEARCH_ATTRIBUTES } from "../tests/support/servers.ts";
 import { setupCrossSdk } from "../tests/cross_sdk/setup.ts";
 
@@ -144,6 +145,7 @@ async function runOn(runtime: Runtime, paths: string[]): Promise<JunitCounts> {
 
 const { runtimes, paths } = parseArgs(process.argv.slice(2));
 mkdirSync(results, { recursive: true });
+ensureSystemTools(TEST_SYSTEM_TOOLS, (line) => console.log(line));
 // The cross-SDK tests drive the official TypeScript SDK and the Python SDK: install them once (cached).
 if (
   paths.some((p) =>
