@@ -54,6 +54,11 @@ export interface BundleOptions {
   runtimeModule: string | URL;
   /** Reuse an earlier bundle when no input file changed (compared by content hash). Default: true. */
   cache: boolean;
+  /**
+   * Workflow interceptor modules (paths or `file:` URLs), each exporting an `interceptors()`
+   * factory the runtime calls per run, in this order. Default: none.
+   */
+  interceptorModules: readonly (string | URL)[];
 }
 
 /** Bundling failed: the message lists each problem with its file, line and column. */
@@ -384,7 +389,8 @@ export async function bundleWorkflows(
 ): Promise<WorkflowBundle> {
   const entry = toPath(workflows);
   const runtime = toPath(options.runtimeModule ?? DEFAULT_RUNTIME);
-  const key = `${entry}\0${runtime}`;
+  const interceptorPaths = (options.interceptorModules ?? []).map(toPath);
+  const key = [entry, runtime, ...interceptorPaths].join("\0");
   const cached = cache.get(key);
   if (options.cache !== false && cached !== undefined && (await unchanged(cached.digests))) {
     return cached.bundle;
@@ -399,7 +405,12 @@ export async function bundleWorkflows(
     runtimeScript(runtime, useCache),
     build({
       stdin: {
-        contents: `import * as workflows from ${JSON.stringify(entry)};\nexport { workflows };`,
+        contents: [
+          `import * as workflows from ${JSON.stringify(entry)};`,
+          ...interceptorPaths.map((file, i) => `import * as interceptor${i} from ${JSON.stringify(file)};`),
+          `export { workflows };`,
+          `export const interceptors = [${interceptorPaths.map((_, i) => `interceptor${i}`).join(", ")}];`,
+        ].join("\n"),
         resolveDir: absWorkingDir,
         sourcefile: ENTRY_NAME,
         loader: "js",

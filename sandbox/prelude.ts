@@ -39,7 +39,11 @@ import { createScopeSlot, type ScopeSlot } from "./workflow/internal/context.ts"
 export interface SharedRuntime {
   createRuntime(
     workflowModule: Record<string, unknown>,
-    env: { log?: (record: LogRecord) => void; scopeSlot?: ScopeSlot },
+    env: {
+      log?: (record: LogRecord) => void;
+      scopeSlot?: ScopeSlot;
+      interceptorModules?: readonly Record<string, unknown>[];
+    },
   ): WorkflowRuntime;
   /** Clears the runtime's current run and scope (optional for test runtimes without ambient state). */
   exitRun?: () => void;
@@ -49,6 +53,8 @@ export interface SharedRuntime {
 /** What the bundle's factory returns: fresh instances of the user's modules for one run. */
 export interface WorkflowBundleExports {
   workflows: Record<string, unknown>;
+  /** The workflow interceptor modules, in the worker's order (absent in bundles without any). */
+  interceptors?: Record<string, unknown>[];
 }
 
 /** The prelude's entry points, called by the host with strings only. */
@@ -157,9 +163,10 @@ function createRun(activation: Activation): WorkflowRuntime {
   active = loadTimeSources(activation);
   const log = hostLog;
   const exports = factory(shared);
+  const interceptorModules = exports.interceptors ?? [];
   const env = log === undefined
-    ? { scopeSlot }
-    : { scopeSlot, log: (record: LogRecord) => log(JSON.stringify(record)) };
+    ? { scopeSlot, interceptorModules }
+    : { scopeSlot, interceptorModules, log: (record: LogRecord) => log(JSON.stringify(record)) };
   return shared.createRuntime(exports.workflows, env);
 }
 

@@ -614,6 +614,11 @@ export interface RuntimeEnv {
    * the runtime installs its own wrapper, which only works while `Promise.prototype` is not frozen.
    */
   scopeSlot?: { get(): unknown; set(value: unknown): unknown };
+  /**
+   * This run's instances of the worker's workflow interceptor modules (in order); the runtime calls
+   * each one's `interceptors()` factory for the run. Default: none.
+   */
+  interceptorModules?: readonly Record<string, unknown>[];
 }
 
 /**

@@ -43,7 +43,4 @@ export {
 } from "./replayer_class.ts";
 export { ReplayError } from "./replayer_error.ts";
 export { historyFromJson, type HistoryInput } from "./replayer_history.ts";
-export {
-  NondeterminismCode,
-  NondeterminismError,
-} from "./workflow/nondeterminism_error.ts";
+export { NondeterminismCode, NondeterminismError } from "./workflow/nondeterminism_error.ts";

@@ -5,10 +5,7 @@
  * @module
  */
 
-import {
-  createDataConverter,
-  type DataConverter,
-} from "../common/data_converter.ts";
+import { createDataConverter, type DataConverter } from "../common/data_converter.ts";
 import type { History } from "../gen/temporal/api/history/v1/message_pb.ts";
 import { bundleWorkflows, stopBundler } from "../sandbox/bundler.ts";
 import { createWorkflowHost, type WorkflowHost } from "../sandbox/host.ts";
@@ -97,9 +94,7 @@ export class Replayer implements AsyncDisposable {
       ?.workflowsPath;
     if (!(path instanceof URL) && (typeof path !== "string" || path === "")) {
       throw new TypeError(
-        `Invalid workflowsPath '${
-          String(path)
-        }': expected a file path or a file: URL`,
+        `Invalid workflowsPath '${String(path)}': expected a file path or a file: URL`,
       );
     }
     this.options = Object.freeze({ ...options });
@@ -238,9 +233,7 @@ export class Replayer implements AsyncDisposable {
     item: ReplayWorkflowOptions,
   ): { workflowId: string; runId: string } {
     const first = history.events[0]?.attributes;
-    const started = first?.case === "workflowExecutionStartedEventAttributes"
-      ? first.value
-      : undefined;
+    const started = first?.case === "workflowExecutionStartedEventAttributes" ? first.value : undefined;
     return {
       workflowId: item.workflowId ?? (started?.workflowId || "replay"),
       runId: item.runId ??
@@ -283,9 +276,7 @@ function toReplayError(
   const where = `workflow '${ids.workflowId}' run '${ids.runId}'`;
   if (error instanceof WorkflowTaskFailedError) {
     return new ReplayError(
-      `Replay of ${where} failed a workflow task: ${
-        error.failure.message ?? error.message
-      }`,
+      `Replay of ${where} failed a workflow task: ${error.failure.message ?? error.message}`,
       {
         ...ids,
         failure: error.failure,

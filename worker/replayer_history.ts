@@ -8,17 +8,8 @@
  * @module
  */
 
-import {
-  type DescEnum,
-  type DescMessage,
-  fromBinary,
-  fromJson,
-  type JsonValue,
-} from "@bufbuild/protobuf";
-import {
-  type History,
-  HistorySchema,
-} from "../gen/temporal/api/history/v1/message_pb.ts";
+import { type DescEnum, type DescMessage, fromBinary, fromJson, type JsonValue } from "@bufbuild/protobuf";
+import { type History, HistorySchema } from "../gen/temporal/api/history/v1/message_pb.ts";
 
 /**
  * What the Replayer accepts as one history: a `History` message (e.g. from
@@ -53,9 +44,7 @@ export function historyFromJson(json: string | JsonValue): History {
       value = JSON.parse(json);
     } catch (error) {
       throw new TypeError(
-        `Invalid history JSON '${json.slice(0, 40)}': ${
-          (error as Error).message
-        }`,
+        `Invalid history JSON '${json.slice(0, 40)}': ${(error as Error).message}`,
         {
           cause: error,
         },
@@ -105,9 +94,7 @@ export function toHistory(input: HistoryInput): History {
       return fromBinary(HistorySchema, input);
     } catch (error) {
       throw new TypeError(
-        `Invalid binary history (${input.length} bytes): ${
-          (error as Error).message
-        }`,
+        `Invalid binary history (${input.length} bytes): ${(error as Error).message}`,
         {
           cause: error,
         },
@@ -148,9 +135,7 @@ function parseJson(bytes: Uint8Array): JsonValue | undefined {
 }
 
 function preview(value: unknown): string {
-  const text = typeof value === "string"
-    ? value
-    : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 40)}...` : text;
 }
 
@@ -165,9 +150,7 @@ function shortNameTable(desc: DescEnum): Map<string, string> {
     table = new Map();
     const prefix = (desc.sharedPrefix ?? "").toUpperCase();
     for (const v of desc.values) {
-      const short = v.name.startsWith(prefix)
-        ? v.name.slice(prefix.length)
-        : v.name;
+      const short = v.name.startsWith(prefix) ? v.name.slice(prefix.length) : v.name;
       table.set(squash(short), v.name);
       table.set(squash(v.name), v.name);
     }
@@ -195,11 +178,7 @@ function normaliseEnums(
   if (desc.typeName.startsWith("google.protobuf.")) return json;
   const out: Record<string, unknown> = { ...json };
   for (const field of desc.fields) {
-    const key = field.jsonName in json
-      ? field.jsonName
-      : field.name in json
-      ? field.name
-      : undefined;
+    const key = field.jsonName in json ? field.jsonName : field.name in json ? field.name : undefined;
     if (key === undefined) continue;
     const value = json[key];
     if (value === null || value === undefined) continue;

@@ -21,6 +21,7 @@ import { createLocalActivityExecutor } from "./activity/local_activity_executor.
 import { bundleWorkflows, createWorkflowHost, stopBundler, type WorkflowHost } from "../sandbox/mod.ts";
 import type { LogRecord } from "../sandbox/protocol.ts";
 import { createWorkflowEngine, type WorkflowEngine } from "./workflow/engine.ts";
+import { EagerActivityDispatcher } from "./eager_activities.ts";
 import { PollerGroup } from "./pollers.ts";
 import { Slots } from "./slots.ts";
 import {
@@ -89,6 +90,7 @@ export class Worker implements AsyncDisposable {
   readonly activityTypes: readonly string[];
 
   readonly #activities: ReadonlyMap<string, ActivityFunction>;
+  #eagerActivities: EagerActivityDispatcher | undefined;
   readonly #stop = new AbortController();
   #state: WorkerState = WorkerState.INITIALIZED;
   #run: Promise<void> | undefined;
@@ -269,7 +271,7 @@ export class Worker implements AsyncDisposable {
         groups.push(this.#activityPollers(this.#executor, activitySlots) as PollerGroup<unknown>);
       }
       if (this.options.workflowsPath !== undefined && !this.#stop.signal.aborted) {
-        this.#engine = await this.#createEngine(this.#executor);
+        this.#engine = await this.#createEngine(this.#executor, activitySlots);
         const slots = new Slots(this.options.maxConcurrentWorkflowTasks);
         for (const group of this.#workflowPollers(this.#engine, slots)) {
           groups.push(group as PollerGroup<unknown>);
@@ -309,6 +311,7 @@ export class Worker implements AsyncDisposable {
     await Promise.all(groups.map((group) => group.stop()));
     await this.#shutdownSticky();
     await this.#drainActivities(groups);
+    await this.#eagerActivities?.drained();
     await Promise.all(groups.map((group) => group.drained()));
     while (eager.size > 0) await Promise.all(eager);
     try {
@@ -427,9 +430,9 @@ export class Worker implements AsyncDisposable {
     }
   }
 
-  async #createEngine(executor: ActivityExecutor | undefined): Promise<WorkflowEngine> {
+  async #createEngine(executor: ActivityExecutor | undefined, activitySlots: Slots): Promise<WorkflowEngine> {
     const { workflowPollers, maxConcurrentWorkflowTasks, maxCachedWorkflows, logger } = this.options;
-    const bundle = await bundleOnce(this.options.workflowsPath!);
+    const bundle = await bundleOnce(this.options.workflowsPath!, this.options.workflowInterceptorModules);
     const created: { engine?: WorkflowEngine } = {};
     this.#host = await createWorkflowHost({
       bundle,
@@ -449,14 +452,22 @@ export class Worker implements AsyncDisposable {
     });
     // A sticky queue needs a poller and a slot of its own besides the normal queue's.
     const useSticky = maxCachedWorkflows > 0 && workflowPollers >= 2 && maxConcurrentWorkflowTasks >= 2;
+    this.#eagerActivities = new EagerActivityDispatcher({
+      taskQueue: this.taskQueue,
+      activityTypes: executor === undefined ? new Set<string>() : this.#activities,
+      slots: activitySlots,
+      execute: (task) => executor!.execute(task),
+      stopping: () => this.#stop.signal.aborted,
+    });
     const engine = createWorkflowEngine({
-      workflowService: this.client.connection.workflowService,
+      workflowService: this.#eagerActivities.wrap(this.client.connection.workflowService),
       namespace: this.namespace,
       taskQueue: this.taskQueue,
       ...(useSticky ? { stickyTaskQueue: `${this.identity}-${randomUUID()}` } : {}),
       stickyScheduleToStartTimeoutMs: this.options.stickyQueueScheduleToStartTimeoutMs,
       identity: this.identity,
       ...(this.options.buildId === undefined ? {} : { buildId: this.options.buildId }),
+      useVersioning: this.options.useVersioning,
       dataConverter: this.dataConverter,
       sandbox: this.#host,
       maxCachedWorkflows: useSticky ? maxCachedWorkflows : 0,
@@ -501,10 +512,10 @@ let bundling = 0;
  * helper process once no worker of this process is bundling, so that it does not keep the
  * process alive.
  */
-async function bundleOnce(path: string | URL) {
+async function bundleOnce(path: string | URL, interceptorModules: readonly (string | URL)[]) {
   bundling++;
   try {
-    return await bundleWorkflows(path);
+    return await bundleWorkflows(path, { interceptorModules });
   } finally {
     if (--bundling === 0) await stopBundler();
   }

@@ -40,6 +40,12 @@ export const defaultLogger: Logger = Object.freeze({
 export interface WorkerInterceptors {
   /** Wrap every activity execution; earlier ones wrap later ones. Default: none. */
   activity?: readonly ActivityInboundInterceptor[];
+  /**
+   * Workflow interceptor modules (paths or `file:` URLs), bundled into the sandbox with the
+   * workflows; each exports an `interceptors()` factory called per run (see `sandglass/workflow`'s
+   * `WorkflowInterceptors`). Earlier modules' interceptors wrap later ones. Default: none.
+   */
+  workflowModules?: readonly (string | URL)[];
 }
 
 /** Options of `new Worker(client, options)`; only `taskQueue` and something to run are required. */
@@ -105,6 +111,7 @@ export interface ResolvedWorkerOptions {
   readonly buildId: string | undefined;
   readonly useVersioning: boolean;
   readonly activityInterceptors: readonly ActivityInboundInterceptor[];
+  readonly workflowInterceptorModules: readonly (string | URL)[];
   readonly logger: Logger;
 }
 
@@ -165,6 +172,17 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   if (!Array.isArray(activityInterceptors)) {
     throw new TypeError("Invalid interceptors.activity: expected an array of activity interceptors");
   }
+  const workflowInterceptorModules = interceptors.workflowModules ?? [];
+  if (
+    !Array.isArray(workflowInterceptorModules) ||
+    workflowInterceptorModules.some((m) => !(m instanceof URL) && (typeof m !== "string" || m === ""))
+  ) {
+    throw new TypeError(
+      `Invalid interceptors.workflowModules '${
+        String(workflowInterceptorModules)
+      }': expected an array of module paths or file: URLs`,
+    );
+  }
   return {
     taskQueue: options.taskQueue,
     workflowsPath: path,
@@ -195,6 +213,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     buildId: options.buildId,
     useVersioning: options.useVersioning === true,
     activityInterceptors,
+    workflowInterceptorModules,
     logger: options.logger ?? defaultLogger,
   };
 }

@@ -7,11 +7,12 @@
 
 import { type Duration, optionalDurationToMs } from "../../common/duration.ts";
 import { CancelledFailure } from "../../common/failures.ts";
-import type { ScheduleActivityCommand, ScheduleLocalActivityCommand } from "../protocol.ts";
+import type { PayloadJson, ScheduleActivityCommand, ScheduleLocalActivityCommand } from "../protocol.ts";
 import { CancellationScope } from "./cancellation_scope.ts";
 import { type Activator, LocalActivityBackoff } from "./internal/activator.ts";
 import { activator } from "./internal/context.ts";
 import { toPayloadJson, toPayloadsJson } from "./internal/converter.ts";
+import { runOutbound } from "./internal/interceptor_chain.ts";
 import { retryPolicyToJson } from "./internal/values.ts";
 import type { ActivityOptions, LocalActivityOptions } from "./types.ts";
 
@@ -132,7 +133,41 @@ export function startActivity<F extends AnyFunction = AnyFunction>(
   const run = activator();
   const type = activityTypeName(activity);
   requireTimeouts(options, type);
-  const scheduled = schedule(run, CancellationScope.current(), (seq) =>
+  const scope = CancellationScope.current();
+  const intercepted = runOutbound(
+    run,
+    "scheduleActivity",
+    { activityType: type, args: options.args ?? [], options, headers: {} },
+    (input) => {
+      const scheduled = scheduleActivity(
+        run,
+        scope,
+        input.activityType,
+        input.options,
+        input.args,
+        input.headers,
+      );
+      return { promise: scheduled.promise, extra: scheduled };
+    },
+    true,
+  );
+  const scheduled = intercepted.extra as Scheduled;
+  return {
+    activityId: scheduled.activityId,
+    result: () => intercepted.promise as Promise<Awaited<ReturnType<F>>>,
+    cancel: scheduled.cancel,
+  };
+}
+
+function scheduleActivity(
+  run: Activator,
+  scope: CancellationScope,
+  type: string,
+  options: ActivityOptions,
+  args: readonly unknown[],
+  headers: Readonly<Record<string, PayloadJson>>,
+): Scheduled {
+  return schedule(run, scope, (seq) =>
     prune(
       {
         kind: "scheduleActivity",
@@ -140,7 +175,8 @@ export function startActivity<F extends AnyFunction = AnyFunction>(
         activityId: options.activityId ?? String(seq),
         activityType: type,
         taskQueue: options.taskQueue ?? run.info.taskQueue,
-        args: toPayloadsJson(options.args ?? []),
+        ...(Object.keys(headers).length === 0 ? {} : { headers: { ...headers } }),
+        args: toPayloadsJson(args),
         scheduleToCloseTimeoutMs: optionalDurationToMs(options.scheduleToCloseTimeout),
         scheduleToStartTimeoutMs: optionalDurationToMs(options.scheduleToStartTimeout),
         startToCloseTimeoutMs: optionalDurationToMs(options.startToCloseTimeout),
@@ -153,11 +189,6 @@ export function startActivity<F extends AnyFunction = AnyFunction>(
         ...summaryJson(options.summary),
       } satisfies ScheduleActivityCommand,
     ));
-  return {
-    activityId: scheduled.activityId,
-    result: () => scheduled.promise as Promise<Awaited<ReturnType<F>>>,
-    cancel: scheduled.cancel,
-  };
 }
 
 /**
@@ -196,7 +227,42 @@ export function startLocalActivity<F extends AnyFunction = AnyFunction>(
   const type = activityTypeName(activity);
   requireTimeouts(options, type);
   const scope = CancellationScope.current();
-  const args = toPayloadsJson(options.args ?? []);
+  const intercepted = runOutbound(
+    run,
+    "scheduleLocalActivity",
+    { activityType: type, args: options.args ?? [], options, headers: {} },
+    (input) => {
+      const started = scheduleLocalActivity(
+        run,
+        scope,
+        input.activityType,
+        input.options,
+        input.args,
+        input.headers,
+      );
+      return { promise: started.result, extra: started };
+    },
+    true,
+  );
+  const started = intercepted.extra as ReturnType<typeof scheduleLocalActivity>;
+  const result = intercepted.promise;
+  result.catch(() => undefined);
+  return {
+    activityId: started.activityId,
+    result: () => result as Promise<Awaited<ReturnType<F>>>,
+    cancel: started.cancel,
+  };
+}
+
+function scheduleLocalActivity(
+  run: Activator,
+  scope: CancellationScope,
+  type: string,
+  options: LocalActivityOptions,
+  values: readonly unknown[],
+  headers: Readonly<Record<string, PayloadJson>>,
+): { activityId: string; result: Promise<unknown>; cancel: () => void } {
+  const args = toPayloadsJson(values);
   let current: Scheduled | undefined;
   let cancelled = false;
   let activityId = options.activityId;
@@ -211,6 +277,7 @@ export function startLocalActivity<F extends AnyFunction = AnyFunction>(
           activityType: type,
           attempt: number,
           originalScheduleTime,
+          ...(Object.keys(headers).length === 0 ? {} : { headers: { ...headers } }),
           args,
           scheduleToCloseTimeoutMs: optionalDurationToMs(options.scheduleToCloseTimeout),
           scheduleToStartTimeoutMs: optionalDurationToMs(options.scheduleToStartTimeout),
@@ -239,7 +306,7 @@ export function startLocalActivity<F extends AnyFunction = AnyFunction>(
   result.catch(() => undefined);
   return {
     activityId: first.activityId,
-    result: () => result as Promise<Awaited<ReturnType<F>>>,
+    result,
     cancel: () => {
       cancelled = true;
       current?.cancel();

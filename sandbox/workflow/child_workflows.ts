@@ -6,9 +6,11 @@
 
 import { optionalDurationToMs } from "../../common/duration.ts";
 import { CancelledFailure } from "../../common/failures.ts";
-import type { StartChildWorkflowCommand } from "../protocol.ts";
+import type { PayloadJson, StartChildWorkflowCommand } from "../protocol.ts";
 import { CancellationScope } from "./cancellation_scope.ts";
+import type { Activator } from "./internal/activator.ts";
 import { activator } from "./internal/context.ts";
+import { runOutbound } from "./internal/interceptor_chain.ts";
 import { toPayloadJson, toPayloadsJson } from "./internal/converter.ts";
 import { uuid4From } from "./internal/prng.ts";
 import { encodeMemo, encodeSearchAttributes, retryPolicyToJson } from "./internal/values.ts";
@@ -72,6 +74,26 @@ export function startChild<W extends Workflow | WorkflowClass>(
   } catch (error) {
     return Promise.reject(error);
   }
+  return runOutbound(
+    run,
+    "startChildWorkflow",
+    { workflowType: type, args: (options.args ?? []) as unknown[], options, headers: {} },
+    (input) => ({
+      promise: startChildNow(run, input.workflowType, input.options, input.args, input.headers),
+      extra: undefined,
+    }),
+    false,
+  ).promise as Promise<ChildWorkflowHandle<W>>;
+}
+
+function startChildNow<W extends Workflow | WorkflowClass>(
+  run: Activator,
+  type: string,
+  options: ChildWorkflowOptions,
+  args: readonly unknown[],
+  headers: Readonly<Record<string, PayloadJson>>,
+): Promise<ChildWorkflowHandle<W>> {
+  run.assertWritable("startChildWorkflow");
   const scope = CancellationScope.current();
   const seq = run.nextSeq("child");
   const workflowId = options.workflowId ?? uuid4From(run.random);
@@ -82,7 +104,8 @@ export function startChild<W extends Workflow | WorkflowClass>(
     workflowId,
     workflowType: type,
     taskQueue: options.taskQueue ?? run.info.taskQueue,
-    args: toPayloadsJson((options.args ?? []) as unknown[]),
+    args: toPayloadsJson(args),
+    headers: Object.keys(headers).length === 0 ? undefined : { ...headers },
     workflowExecutionTimeoutMs: optionalDurationToMs(options.workflowExecutionTimeout),
     workflowRunTimeoutMs: optionalDurationToMs(options.workflowRunTimeout),
     workflowTaskTimeoutMs: optionalDurationToMs(options.workflowTaskTimeout),

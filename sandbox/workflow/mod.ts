@@ -52,6 +52,19 @@ export {
   setHandler,
 } from "./handlers.ts";
 export { log, now, random, uuid4, workflowInfo } from "./info.ts";
+export type {
+  ScheduleActivityInput,
+  ScheduleLocalActivityInput,
+  StartChildWorkflowInput,
+  WorkflowExecuteInput,
+  WorkflowHeaders,
+  WorkflowInboundInterceptor,
+  WorkflowInterceptors,
+  WorkflowInterceptorsFactory,
+  WorkflowOutboundInterceptor,
+  WorkflowSignalInput,
+} from "./interceptors.ts";
+export { decodeHeader, encodeHeader } from "./interceptors.ts";
 export { deprecatePatch, patched } from "./patches.ts";
 export { upsertMemo, upsertSearchAttributes } from "./search_attributes.ts";
 export type { SleepOptions } from "./timers.ts";

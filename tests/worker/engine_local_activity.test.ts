@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import type { Activation } from "../../sandbox/protocol.ts";
 import { createReplayer } from "../../worker/replayer.ts";
 import { WorkflowMachines } from "../../worker/workflow/workflow_machines.ts";
 import { NondeterminismError } from "../../worker/workflow/nondeterminism_error.ts";
@@ -90,4 +91,44 @@ test("a local activity of another type than its marker fails replay with SG1101"
       e instanceof NondeterminismError && e.code === "SG1101" &&
       /activity type is "other" in the workflow but "fetch"/.test(e.message),
   );
+});
+
+test("a history whose local activity outlived workflow tasks (heartbeat tasks without commands) replays", async () => {
+  // Record the first task, then heartbeat twice (tasks without commands) before the marker.
+  const recorded = await recordHistory();
+  const firstCompleted = recorded.events.findIndex((e) =>
+    e.attributes.case === "workflowTaskCompletedEventAttributes"
+  );
+  const h = new HistoryBuilder();
+  for (const e of recorded.events.slice(0, firstCompleted + 1)) {
+    h.add(e.attributes.case!, e.attributes.value as never);
+  }
+  h.task();
+  const lastCompleted = h.task();
+  const marker = recorded.events.find((e) => e.attributes.case === "markerRecordedEventAttributes")!;
+  h.add(
+    "markerRecordedEventAttributes",
+    { ...marker.attributes.value, workflowTaskCompletedEventId: lastCompleted } as never,
+  );
+  h.add(
+    "workflowExecutionCompletedEventAttributes",
+    { workflowTaskCompletedEventId: lastCompleted } as never,
+  );
+
+  const scripted = new ScriptedSandbox({ W: withLocalActivity("fetch") });
+  const activations: Activation[] = [];
+  const sandbox = {
+    activate: (a: Activation) => (activations.push(a), scripted.activate(a)),
+    evict: (runId: string) => scripted.evict(runId),
+    has: (runId: string) => scripted.has(runId),
+  };
+  await createReplayer({ sandbox }).replayHistory(h.history());
+  // Heartbeat tasks bring no jobs, so the workflow is activated only at its start and by the marker,
+  // which arrives with the time of the task that recorded it.
+  assert.deepEqual(activations.map((a) => a.jobs.map((j) => j.kind)), [["startWorkflow"], [
+    "resolveLocalActivity",
+  ]]);
+  const lastStarted = h.events[Number(lastCompleted) - 2]!;
+  assert.equal(lastStarted.attributes.case, "workflowTaskStartedEventAttributes");
+  assert.equal(activations[1]!.timestamp, Number(lastStarted.eventTime!.seconds) * 1000);
 });

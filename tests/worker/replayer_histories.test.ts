@@ -208,9 +208,7 @@ test("a changed workflow fails replay of an official SDK history with the code o
 test("a history event for a command the workflow never issued fails with SG1104", async () => {
   await withReplayer(async (replayer) => {
     const history = await json("official_timers.json");
-    const fired = history.events.find((e) =>
-      e.attributes.case === "timerFiredEventAttributes"
-    )!;
+    const fired = history.events.find((e) => e.attributes.case === "timerFiredEventAttributes")!;
     if (fired.attributes.case === "timerFiredEventAttributes") {
       fired.attributes.value.startedEventId = 2n;
     }

@@ -41,7 +41,10 @@ import {
   WorkflowQueryResultSchema,
 } from "../../gen/temporal/api/query/v1/message_pb.ts";
 import { RequestSchema } from "../../gen/temporal/api/update/v1/message_pb.ts";
-import type { PollWorkflowTaskQueueResponse } from "../../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
+import type {
+  PollWorkflowTaskQueueResponse,
+  RespondWorkflowTaskCompletedResponse,
+} from "../../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
 import type { PayloadCodec } from "../../common/payload_codec.ts";
 import type {
   Activation,
@@ -69,7 +72,7 @@ import {
   payloadsToJson,
 } from "./convert.ts";
 import { fetchHistoryPages, type WorkflowServiceClient } from "./history.ts";
-import type { LocalActivityRequest } from "./machines/local_activity.ts";
+import type { LocalActivityMachine, LocalActivityRequest } from "./machines/local_activity.ts";
 import { NondeterminismError } from "./nondeterminism_error.ts";
 import { RunCache } from "./run_cache.ts";
 import { StaleRunError, WorkflowTaskFailedError } from "./task_errors.ts";
@@ -110,6 +113,8 @@ export interface WorkflowEngineOptions {
   identity: string;
   /** The worker's build id, if any (sent as the worker version stamp). */
   buildId?: string;
+  /** The worker opted into build-id versioning: its stamps pin runs to its compatible set. Default: false. */
+  useVersioning?: boolean;
   /** Only `payloadCodecs` is used here (converters run in the sandbox). Default: no codecs. */
   dataConverter?: { payloadCodecs: readonly PayloadCodec[] };
   /** The sandbox host that runs workflow code. */
@@ -210,75 +215,141 @@ class Engine implements WorkflowEngine {
 
   // ---- workflow tasks -----------------------------------------------------------------------
 
-  async #workflowTask(task: PollWorkflowTaskQueueResponse): Promise<void> {
-    const ids = executionOf(task);
+  async #workflowTask(first: PollWorkflowTaskQueueResponse): Promise<void> {
+    const ids = executionOf(first);
+    let task = first;
     let machines: WorkflowMachines | undefined;
+    const running = new Map<LocalActivityMachine, Promise<LocalActivityOutcome>>();
     try {
+      let receivedAt = Date.now();
       machines = await this.#prepare(task, false);
-      const wire = task.messages.map((m) =>
-        m.body === undefined ? undefined : anyUnpack(m.body, RequestSchema)
-      );
-      await decodeMessages(this.#codecs, task.messages);
       const m = machines;
-      const result = await m.advance(this.#activator(), {
-        taskStartedEventId: task.startedEventId,
-        knownFlags: this.#o.internalFlags,
-        beforeTarget: () => {
-          task.messages.forEach((message, i) => {
-            const request = message.body === undefined ? undefined : anyUnpack(message.body, RequestSchema);
-            const raw = wire[i];
-            if (request === undefined || raw === undefined) return;
-            const seq = message.sequencingId.case === "eventId" ? message.sequencingId.value : 0n;
-            m.admitUpdate(request, raw, message.protocolInstanceId, message.id, seq);
-          });
-        },
-      });
-      if (result !== "ready") {
-        throw new Error(
-          `History of run '${ids.runId}' ends at event ${m.lastEventId} before the task's WorkflowTaskStarted ${task.startedEventId}`,
+      for (;;) {
+        await this.#advanceTo(m, task);
+        // Heartbeat the task while local activities still run at 80 % of its timeout.
+        const timeoutMs = m.workflowTaskTimeoutMs ?? DEFAULT_WORKFLOW_TASK_TIMEOUT_MS;
+        const heartbeat = await this.#runLocalActivities(
+          m,
+          running,
+          receivedAt,
+          receivedAt + timeoutMs * 0.8,
         );
+        const response = await this.#complete(task, m, heartbeat);
+        if (!heartbeat) return;
+        receivedAt = Date.now();
+        const next = response.workflowTask;
+        if (next === undefined || next.taskToken.length === 0) {
+          // The server did not hand the new task back: it reaches a poller, which replays the run.
+          for (const la of running.keys()) la.abandon();
+          this.#drop(ids.runId);
+          return;
+        }
+        await this.#addEvents(m, next);
+        task = next;
       }
-      await this.#runLocalActivities(m);
-      const queryResults = await this.#answerQueries(m, task.queries);
-      const commands = m.commands();
-      const messages = m.messages();
-      await encodeCommands(this.#codecs, commands);
-      await encodeMessages(this.#codecs, messages);
-      const keep = !m.ended && this.#cache.capacity > 0;
-      const langUsedFlags = m.takeNewFlags();
-      // A finished run leaves the cache before the server hears of it (nothing more will come for it).
-      if (!keep) this.#drop(ids.runId);
-      const response = await this.#o.workflowService.respondWorkflowTaskCompleted({
-        taskToken: task.taskToken,
-        namespace: this.#o.namespace,
-        identity: this.#o.identity,
-        commands,
-        messages,
-        queryResults,
-        stickyAttributes: keep && this.#o.stickyTaskQueue
-          ? {
-            workerTaskQueue: {
-              name: this.#o.stickyTaskQueue,
-              kind: TaskQueueKind.STICKY,
-              normalName: this.#o.taskQueue,
-            },
-            scheduleToStartTimeout: msToDuration(this.#o.stickyScheduleToStartTimeoutMs ?? 10_000),
-          }
-          : undefined,
-        sdkMetadata: { langUsedFlags, sdkName: SDK_NAME, sdkVersion: SDK_VERSION },
-        // A speculative task that only rejected updates may be discarded even when it carried
-        // events: the engine rebuilds the run from history when told (`resetHistoryEventId`).
-        capabilities: { discardSpeculativeWorkflowTaskWithEvents: true },
-        ...this.#versionStamp(),
-      });
-      // The server dropped this (speculative) task's events, e.g. after an update rejection: the
-      // cached run is ahead of history, so it is rebuilt from history next time.
-      if (response.resetHistoryEventId > 0n) this.#drop(ids.runId);
     } catch (error) {
+      for (const la of running.keys()) la.abandon();
       this.#drop(ids.runId);
       this.#o.onError?.(error, ids);
       await this.#failTask(task, error, machines);
     }
+  }
+
+  /** Applies the task's buffered events and runs the activations up to and including the task's own. */
+  async #advanceTo(m: WorkflowMachines, task: PollWorkflowTaskQueueResponse): Promise<void> {
+    const wire = task.messages.map((msg) =>
+      msg.body === undefined ? undefined : anyUnpack(msg.body, RequestSchema)
+    );
+    await decodeMessages(this.#codecs, task.messages);
+    const result = await m.advance(this.#activator(), {
+      ...(this.#o.buildId === undefined ? {} : { buildId: this.#o.buildId }),
+      taskStartedEventId: task.startedEventId,
+      knownFlags: this.#o.internalFlags,
+      beforeTarget: () => {
+        task.messages.forEach((message, i) => {
+          const request = message.body === undefined ? undefined : anyUnpack(message.body, RequestSchema);
+          const raw = wire[i];
+          if (request === undefined || raw === undefined) return;
+          const seq = message.sequencingId.case === "eventId" ? message.sequencingId.value : 0n;
+          m.admitUpdate(request, raw, message.protocolInstanceId, message.id, seq);
+        });
+      },
+    });
+    if (result !== "ready") {
+      throw new Error(
+        `History of run '${m.runId}' ends at event ${m.lastEventId} before the task's WorkflowTaskStarted ${task.startedEventId}`,
+      );
+    }
+  }
+
+  /**
+   * Responds to the task with the commands so far. A heartbeat (local activities still running)
+   * asks the server for a new task at once and to return it here, instead of completing the run's
+   * work: history records a workflow task without commands of its own.
+   */
+  async #complete(
+    task: PollWorkflowTaskQueueResponse,
+    m: WorkflowMachines,
+    heartbeat: boolean,
+  ): Promise<RespondWorkflowTaskCompletedResponse> {
+    const queryResults = await this.#answerQueries(m, task.queries);
+    const commands = m.commands();
+    const messages = m.messages();
+    await encodeCommands(this.#codecs, commands);
+    await encodeMessages(this.#codecs, messages);
+    const keep = heartbeat || (!m.ended && this.#cache.capacity > 0);
+    const langUsedFlags = m.takeNewFlags();
+    // A finished run leaves the cache before the server hears of it (nothing more will come for it).
+    if (!keep) this.#drop(m.runId);
+    const sticky = keep && this.#cache.capacity > 0 && this.#o.stickyTaskQueue;
+    const response = await this.#o.workflowService.respondWorkflowTaskCompleted({
+      taskToken: task.taskToken,
+      namespace: this.#o.namespace,
+      identity: this.#o.identity,
+      commands,
+      messages,
+      queryResults,
+      stickyAttributes: sticky
+        ? {
+          workerTaskQueue: {
+            name: sticky,
+            kind: TaskQueueKind.STICKY,
+            normalName: this.#o.taskQueue,
+          },
+          scheduleToStartTimeout: msToDuration(this.#o.stickyScheduleToStartTimeoutMs ?? 10_000),
+        }
+        : undefined,
+      forceCreateNewWorkflowTask: heartbeat,
+      returnNewWorkflowTask: heartbeat,
+      sdkMetadata: { langUsedFlags, sdkName: SDK_NAME, sdkVersion: SDK_VERSION },
+      // A speculative task that only rejected updates may be discarded even when it carried
+      // events: the engine rebuilds the run from history when told (`resetHistoryEventId`).
+      capabilities: { discardSpeculativeWorkflowTaskWithEvents: true },
+      ...this.#versionStamp(),
+    });
+    // The server dropped this (speculative) task's events, e.g. after an update rejection: the
+    // cached run is ahead of history, so it is rebuilt from history next time.
+    if (response.resetHistoryEventId > 0n) {
+      if (heartbeat) throw new Error(`The server discarded heartbeat task of run '${m.runId}'`);
+      this.#drop(m.runId);
+    }
+    return response;
+  }
+
+  /** Buffers the events of the task the server returned after a heartbeat (fetching what it left out). */
+  async #addEvents(m: WorkflowMachines, task: PollWorkflowTaskQueueResponse): Promise<void> {
+    const ids = executionOf(task);
+    let events = task.history?.events ?? [];
+    if (task.nextPageToken.length > 0) events = [...events, ...await this.#fetch(ids, task.nextPageToken)];
+    const first = events.find((e) => e.eventId > m.lastEventId);
+    if (first === undefined || first.eventId !== m.lastEventId + 1n) {
+      events = [...await this.#fetch(ids, new Uint8Array()), ...events];
+    }
+    events = events.filter((e) => e.eventId > m.lastEventId && e.eventId <= task.startedEventId);
+    events.sort((x, y) => (x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : 0));
+    events = events.filter((e, i) => i === 0 || e.eventId !== events[i - 1]!.eventId);
+    await decodeEvents(this.#codecs, events);
+    m.addEvents(events);
   }
 
   /** Returns the run's machines with the task's events buffered (cache hit: new events; miss: full history). */
@@ -337,35 +408,59 @@ class Engine implements WorkflowEngine {
     return (activation) => this.#o.sandbox.activate(activation);
   }
 
-  async #runLocalActivities(m: WorkflowMachines): Promise<void> {
+  /**
+   * Runs the local activities the workflow scheduled, resolving each as it ends (the workflow
+   * runs in between and may schedule or cancel more), until none is running or `deadline`
+   * passes. Returns true if some still run at the deadline (the task must be heartbeated); they
+   * stay in `running` for the next task. A cancelled local activity is not waited for.
+   */
+  async #runLocalActivities(
+    m: WorkflowMachines,
+    running: Map<LocalActivityMachine, Promise<LocalActivityOutcome>>,
+    taskReceivedAt: number,
+    deadline: number,
+  ): Promise<boolean> {
     for (;;) {
-      const pending = m.pendingLocalActivities();
-      if (pending.length === 0) return;
-      const execute = this.#o.executeLocalActivity;
-      if (execute === undefined) {
-        throw new WorkflowTaskFailedError(
-          {
-            message: `The workflow scheduled local activity '${
-              pending[0]!.command.activityType
-            }', but this worker runs no local activities`,
-          },
-          "WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE",
-        );
+      if (m.ended) {
+        // The run's end is decided: nothing waits for local activities still running.
+        for (const la of running.keys()) la.abandon();
+        running.clear();
+        return false;
       }
-      const started = Date.now();
-      await Promise.all(pending.map(async (la) => {
-        const request = la.takeRequest();
-        const result = await execute({
-          ...request,
-          workflowId: m.workflowId,
-          runId: m.runId,
-          workflowType: m.workflowType,
-          namespace: m.namespace,
-        });
-        la.resolve(result, m.currentTime + (Date.now() - started));
-      }));
+      for (const la of m.pendingLocalActivities()) running.set(la, this.#startLocalActivity(m, la));
+      for (const la of running.keys()) if (!la.executing) running.delete(la);
+      if (running.size === 0) return false;
+      const outcome = await raceDeadline([...running.values()], deadline);
+      if (outcome === undefined) return true;
+      running.delete(outcome.la);
+      if ("error" in outcome) throw outcome.error;
+      outcome.la.resolve(outcome.result, m.currentTime + Math.max(0, outcome.at - taskReceivedAt));
       await m.drainJobs(this.#activator(), this.#o.internalFlags ?? []);
     }
+  }
+
+  #startLocalActivity(m: WorkflowMachines, la: LocalActivityMachine): Promise<LocalActivityOutcome> {
+    const execute = this.#o.executeLocalActivity;
+    if (execute === undefined) {
+      throw new WorkflowTaskFailedError(
+        {
+          message:
+            `The workflow scheduled local activity '${la.command.activityType}', but this worker runs no local activities`,
+        },
+        "WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE",
+      );
+    }
+    const request = la.takeRequest();
+    return execute({
+      ...request,
+      workflowId: m.workflowId,
+      runId: m.runId,
+      workflowType: m.workflowType,
+      namespace: m.namespace,
+    }).then(
+      (result): LocalActivityOutcome => ({ la, result, at: Date.now() }),
+      (error: unknown): LocalActivityOutcome => ({ la, error }),
+    );
   }
 
   async #answerQueries(
@@ -459,16 +554,24 @@ class Engine implements WorkflowEngine {
         cause,
         failure,
         binaryChecksum: this.#o.buildId ?? "",
-        workerVersion: this.#o.buildId ? { buildId: this.#o.buildId } : undefined,
+        workerVersion: this.#o.buildId
+          ? { buildId: this.#o.buildId, useVersioning: this.#o.useVersioning === true }
+          : undefined,
       });
     } catch (respondError) {
       this.#o.onError?.(respondError, ids);
     }
   }
 
-  #versionStamp(): { binaryChecksum: string; workerVersionStamp?: { buildId: string } } {
+  #versionStamp(): {
+    binaryChecksum: string;
+    workerVersionStamp?: { buildId: string; useVersioning: boolean };
+  } {
     return this.#o.buildId
-      ? { binaryChecksum: this.#o.buildId, workerVersionStamp: { buildId: this.#o.buildId } }
+      ? {
+        binaryChecksum: this.#o.buildId,
+        workerVersionStamp: { buildId: this.#o.buildId, useVersioning: this.#o.useVersioning === true },
+      }
       : { binaryChecksum: "" };
   }
 
@@ -507,6 +610,30 @@ class Engine implements WorkflowEngine {
         this.#o.onError?.(respondError, ids);
       }
     }
+  }
+}
+
+/** The workflow task timeout assumed when history does not say (the server's default). */
+const DEFAULT_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
+
+/** How a local activity's run on the host ended. */
+type LocalActivityOutcome =
+  | { la: LocalActivityMachine; result: ActivityResolution; at: number }
+  | { la: LocalActivityMachine; error: unknown };
+
+/** The first outcome to settle, or undefined once `deadline` (ms since the epoch) passes. */
+async function raceDeadline(
+  outcomes: Promise<LocalActivityOutcome>[],
+  deadline: number,
+): Promise<LocalActivityOutcome | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([...outcomes, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -78,6 +78,8 @@ export interface AdvanceOptions {
   knownFlags?: readonly number[];
   /** With no target: stop before a trailing task that history has not completed (legacy queries). */
   stopAtIncompleteTask?: boolean;
+  /** Build id of the worker doing the new work (`workflowInfo().currentBuildId` outside replay). */
+  buildId?: string;
   /** Called right before the activation of the task's own `WorkflowTaskStarted` (to admit its messages). */
   beforeTarget?: () => void;
 }
@@ -132,6 +134,8 @@ export class WorkflowMachines implements EngineContext {
   lastActivationStartedId = 0n;
   /** True once a command that ends the run was issued. */
   ended = false;
+  /** The start-to-close timeout of the latest workflow task scheduled, in ms (undefined until one is seen). */
+  workflowTaskTimeoutMs: number | undefined;
 
   readonly #events: HistoryEvent[] = [];
   #lastBufferedId = 0n;
@@ -146,6 +150,10 @@ export class WorkflowMachines implements EngineContext {
   readonly #updates = new Map<string, UpdateMachine>();
   /** Lang flags recorded in history (`sdkMetadata.langUsedFlags`). */
   readonly #recordedFlags = new Set<number>();
+  /** Build id of the worker that completed the latest replayed workflow task. */
+  #replayedBuildId: string | undefined;
+  /** Build id of this worker (from `advance`). */
+  #workerBuildId: string | undefined;
   /** Flags used in the current new task, not yet in history. */
   readonly #newFlags = new Set<number>();
   #afterPatchMarker = false;
@@ -197,6 +205,7 @@ export class WorkflowMachines implements EngineContext {
    * `WorkflowTaskStarted` (new work) or the end of the buffer.
    */
   async advance(activate: ActivateFn, options: AdvanceOptions = {}): Promise<AdvanceResult> {
+    if (options.buildId !== undefined) this.#workerBuildId = options.buildId;
     const target = options.taskStartedEventId;
     while (this.#events.length > 0) {
       const event = this.#events[0]!;
@@ -325,6 +334,8 @@ export class WorkflowMachines implements EngineContext {
     const a = event.attributes;
     switch (a.case) {
       case "workflowTaskScheduledEventAttributes":
+        this.workflowTaskTimeoutMs = durationToMs(a.value.startToCloseTimeout) ?? this.workflowTaskTimeoutMs;
+        return;
       case "workflowTaskStartedEventAttributes":
       case "workflowTaskCompletedEventAttributes":
         return;
@@ -480,6 +491,8 @@ export class WorkflowMachines implements EngineContext {
 
   #recordFlags(completed: HistoryEvent): void {
     if (completed.attributes.case !== "workflowTaskCompletedEventAttributes") return;
+    const buildId = completed.attributes.value.workerVersion?.buildId;
+    if (buildId) this.#replayedBuildId = buildId;
     for (const f of completed.attributes.value.sdkMetadata?.langUsedFlags ?? []) this.#recordedFlags.add(f);
   }
 
@@ -589,6 +602,8 @@ export class WorkflowMachines implements EngineContext {
     if (this.#historySizeBytes > 0n) activation.historySizeBytes = Number(this.#historySizeBytes);
     if (this.#continueAsNewSuggested) activation.continueAsNewSuggested = true;
     if (flags.size > 0) activation.availableInternalFlags = [...flags].sort((x, y) => x - y);
+    const buildId = replaying ? this.#replayedBuildId : this.#workerBuildId ?? this.#replayedBuildId;
+    if (buildId !== undefined) activation.currentBuildId = buildId;
     return activation;
   }
 

@@ -38,6 +38,7 @@ import {
   fromPayloadsJson,
   toPayloadJson,
 } from "./converter.ts";
+import { runInbound, setStartHeaders, startHeaders } from "./interceptor_chain.ts";
 import { createPrng, type Prng } from "./prng.ts";
 import type { WorkflowEntry, WorkflowRegistry } from "./registry.ts";
 import { decodeMemo, decodeSearchAttributes, retryPolicyFromJson } from "./values.ts";
@@ -432,6 +433,7 @@ export class Activator {
       );
     }
     this.#workflowEntry = entry;
+    setStartHeaders(this, job.headers);
     this.#startArgs = fromPayloadsJson(job.args);
     if (entry.kind === "class") this.#constructInstance(entry);
   }
@@ -488,13 +490,19 @@ export class Activator {
     const args = this.#startArgs;
     let result: Promise<unknown>;
     try {
-      result = Promise.resolve(
-        this.withScope(this.rootScope, () => {
-          if (entry.kind === "function") return entry.fn(...args);
-          const instance = this.#instance as Record<string | symbol, unknown>;
-          const runMethod = instance[entry.meta.run as string] as (...a: unknown[]) => unknown;
-          return runMethod.call(instance, ...args);
-        }),
+      result = this.withScope(
+        this.rootScope,
+        () =>
+          runInbound(this, "execute", { args, headers: startHeaders(this) }, (input) => {
+            try {
+              if (entry.kind === "function") return Promise.resolve(entry.fn(...input.args));
+              const instance = this.#instance as Record<string | symbol, unknown>;
+              const runMethod = instance[entry.meta.run as string] as (...a: unknown[]) => unknown;
+              return Promise.resolve(runMethod.call(instance, ...input.args));
+            } catch (error) {
+              return Promise.reject(error);
+            }
+          }),
       );
     } catch (error) {
       result = Promise.reject(error);
@@ -576,12 +584,23 @@ export class Activator {
     const done = this.#trackHandler("signal", job.signalName, (entry ?? fallback)!.unfinishedPolicy);
     let result: Promise<unknown>;
     try {
-      result = Promise.resolve(
-        this.withScope(
-          this.rootScope,
-          () => entry !== undefined ? entry.handler(...args) : fallback!.handler(job.signalName, ...args),
-        ),
-      );
+      result = this.withScope(this.rootScope, () =>
+        runInbound(
+          this,
+          "handleSignal",
+          { signalName: job.signalName, args, headers: job.headers ?? {} },
+          (input) => {
+            try {
+              return Promise.resolve(
+                entry !== undefined
+                  ? entry.handler(...input.args)
+                  : fallback!.handler(input.signalName, ...input.args),
+              ) as Promise<void>;
+            } catch (error) {
+              return Promise.reject(error);
+            }
+          },
+        ));
     } catch (error) {
       result = Promise.reject(error);
     }

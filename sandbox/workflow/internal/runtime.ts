@@ -18,6 +18,7 @@ import { Activator } from "./activator.ts";
 import { installAsyncContext } from "./async_context.ts";
 import { createScopeSlot, enterRun, type ScopeSlot, useScopeSlot } from "./context.ts";
 import { errorToFailureJson } from "./converter.ts";
+import { installInterceptors } from "./interceptor_chain.ts";
 import { buildRegistry, type WorkflowRegistry } from "./registry.ts";
 
 export { createScopeSlot, installAsyncContext };
@@ -86,6 +87,7 @@ export function createRuntime(
   useScopeSlot(scopeSlotOf(env));
   // The activator keeps only the log sink: the slot stays out of reach of code that finds the activator.
   const activator = new Activator(registryOf(workflowModule), env.log === undefined ? {} : { log: env.log });
+  installInterceptors(activator, env.interceptorModules ?? []);
   let runId = "";
 
   const deterministic: DeterministicSources = {

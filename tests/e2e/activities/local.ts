@@ -37,14 +37,19 @@ export function createLocalActivities() {
         note("fail");
         throw ApplicationFailure.create({ message: "Card declined", type: "Declined", nonRetryable: true });
       },
-      async waitForCancel(): Promise<string> {
-        note("waitForCancel");
+      async sleepFor(key: string, ms: number): Promise<string> {
+        note("sleepFor", key);
+        await sleep(ms);
+        return `slept ${ms} ms`;
+      },
+      async waitForCancel(key?: string): Promise<string> {
+        note("waitForCancel", key);
         const signal = cancellationSignal();
         await new Promise<void>((resolve) => {
           if (signal.aborted) resolve();
           else signal.addEventListener("abort", () => resolve(), { once: true });
         });
-        note("waitForCancel:aborted");
+        note("waitForCancel:aborted", key);
         throw signal.reason;
       },
     },

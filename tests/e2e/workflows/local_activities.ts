@@ -85,3 +85,38 @@ export async function localCancelled(): Promise<Record<string, unknown>> {
     return { cancelled: isCancellation(error) };
   }
 }
+
+/** Runs `sleepFor` locally for longer than the workflow task timeout: the worker heartbeats the task. */
+export async function localLong(key: string, ms: number): Promise<string> {
+  return await executeLocalActivity<(key: string, ms: number) => string>("sleepFor", {
+    args: [key, ms],
+    startToCloseTimeout: "1 minute",
+  });
+}
+
+/** Starts `waitForCancel` locally in a scope, and cancels the scope once another local activity ended. */
+export async function localCancelRunning(key: string): Promise<Record<string, unknown>> {
+  const scope = new CancellationScope();
+  const waiting = scope.run(() =>
+    executeLocalActivity("waitForCancel", { args: [key], startToCloseTimeout: "1 minute" })
+  );
+  await executeLocalActivity("sleepFor", { args: [key, 200], startToCloseTimeout: "10s" });
+  scope.cancel();
+  try {
+    await waiting;
+    return { cancelled: false };
+  } catch (error) {
+    return { cancelled: isCancellation(error) };
+  }
+}
+
+/** Waits in `waitForCancel` until the workflow is cancelled; completes normally, reporting the cancellation. */
+export async function localCancelledByRequest(key: string): Promise<string> {
+  try {
+    await executeLocalActivity("waitForCancel", { args: [key], startToCloseTimeout: "1 minute" });
+    return "completed";
+  } catch (error) {
+    if (isCancellation(error)) return "cancelled";
+    throw error;
+  }
+}

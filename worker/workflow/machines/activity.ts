@@ -144,7 +144,8 @@ export class ActivityMachine implements CommandMachine {
             startToCloseTimeout: msToDuration(command.startToCloseTimeoutMs),
             heartbeatTimeout: msToDuration(command.heartbeatTimeoutMs),
             retryPolicy: retryPolicyFromJson(command.retryPolicy),
-            requestEagerExecution: false,
+            // The worker's EagerActivityDispatcher keeps it only when it can run the activity at once.
+            requestEagerExecution: !command.doNotEagerlyExecute,
             useWorkflowBuildId: useCompatibleVersion(
               command.versioningIntent,
               command.taskQueue,

@@ -105,6 +105,20 @@ export class LocalActivityMachine implements CommandMachine {
     return this.fsm.state === "Executing" && !this.#running;
   }
 
+  /** True while the host runs it and its outcome is still awaited (not resolved, not cancelled). */
+  get executing(): boolean {
+    return this.fsm.state === "Executing";
+  }
+
+  /**
+   * Aborts the host's run without resolving the workflow's promise: the task that ran it ends
+   * without a marker (the run ended, or the task could not go on), so a later task runs it again
+   * if the workflow still waits for it.
+   */
+  abandon(): void {
+    this.#abort.abort();
+  }
+
   /** Moves a local activity whose marker replay did not find into execution (the task is new work). */
   startIfWaiting(): void {
     if (this.fsm.state === "WaitingMarker" && !this.#resolved) this.fsm.fire("execute");
