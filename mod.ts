@@ -22,11 +22,7 @@
  */
 
 export { Client, Connection, RPCError, WorkflowHandle } from "./client/mod.ts";
-export type {
-  ClientOptions,
-  ConnectionOptions,
-  WorkflowStartOptions,
-} from "./client/mod.ts";
+export type { ClientOptions, ConnectionOptions, WorkflowStartOptions } from "./client/mod.ts";
 export { Replayer, Worker, WorkerState } from "./worker/mod.ts";
 export type { WorkerOptions } from "./worker/mod.ts";
 export {
@@ -44,10 +40,4 @@ export {
   WorkflowFailedError,
   WorkflowNotFoundError,
 } from "./common/mod.ts";
-export type {
-  DataConverter,
-  Duration,
-  Payload,
-  PayloadCodec,
-  PayloadConverter,
-} from "./common/mod.ts";
+export type { DataConverter, Duration, Payload, PayloadCodec, PayloadConverter } from "./common/mod.ts";

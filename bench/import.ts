@@ -4,15 +4,13 @@
  * runtime's own start-up); the median of the samples is reported per runtime.
  */
 import { spawnSync } from "node:child_process";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 7);
 const probe =
-  `const t0 = performance.now(); await import(${
-    JSON.stringify(join(root, "client", "mod.ts"))
-  }); ` +
+  `const t0 = performance.now(); await import(${JSON.stringify(join(root, "client", "mod.ts"))}); ` +
   `console.log("IMPORT_MS=" + (performance.now() - t0).toFixed(2));`;
 
 const runtimes: Record<string, string[]> = {

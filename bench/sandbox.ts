@@ -113,11 +113,9 @@ async function measureStrategy(
 
 const bundling = await measureBundling();
 console.log(
-  `bundling: cold ${
-    fmt(bundling.coldMs, 1)
-  } ms (esbuild start + prelude), warm ${fmt(bundling.warmMs, 1)} ms, cached ${
-    fmt(bundling.cachedMs, 2)
-  } ms  [target ≤ ${TARGETS.bundleMs} ms]`,
+  `bundling: cold ${fmt(bundling.coldMs, 1)} ms (esbuild start + prelude), warm ${
+    fmt(bundling.warmMs, 1)
+  } ms, cached ${fmt(bundling.cachedMs, 2)} ms  [target ≤ ${TARGETS.bundleMs} ms]`,
 );
 for (
   const [strategy, runs] of [["shared", RUNS], [

@@ -9,7 +9,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDevServer, startTestServer } from "../testing/mod.ts";
 import { countJunit, type JunitCounts } from "./lib/junit.ts";

@@ -156,7 +156,10 @@ test("a payload over the server's size limit fails with an error that says so", 
       );
       return true;
     });
-    assert.ok(Date.now() - started < 10_000, `oversized calls took ${Date.now() - started} ms: they were retried`);
+    assert.ok(
+      Date.now() - started < 10_000,
+      `oversized calls took ${Date.now() - started} ms: they were retried`,
+    );
     await handle.terminate();
   } finally {
     await client.connection.close();

@@ -70,14 +70,10 @@ export function runJson(argv: string[], timeoutMs = 60_000): Promise<unknown> {
           return resolve(JSON.parse(last));
         } catch { /* reported below */ }
       }
-      const how = signal
-        ? `was killed by ${signal}`
-        : `exited with code ${code}`;
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       reject(
         new Error(
-          `'${
-            argv.slice(0, 2).join(" ")
-          }' ${how}\nstdout: ${stdout}\nstderr: ${stderr}`,
+          `'${argv.slice(0, 2).join(" ")}' ${how}\nstdout: ${stdout}\nstderr: ${stderr}`,
         ),
       );
     });
@@ -185,9 +181,7 @@ export function startOfficialWorker(
     stdio: ["pipe", "pipe", "pipe"],
   });
   let output = "";
-  const exited = new Promise<void>((resolve) =>
-    child.on("close", () => resolve())
-  );
+  const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.stdin!.end();

@@ -8,11 +8,7 @@ import { Client } from "../../client/client.ts";
 import { WorkflowFailedError } from "../../common/client_errors.ts";
 import { ApplicationFailure } from "../../common/failures.ts";
 import { devServer, uniqueId } from "../support/servers.ts";
-import {
-  CROSS_SDK_TEST,
-  type OfficialWorker,
-  startOfficialWorker,
-} from "./cross_sdk_support.ts";
+import { CROSS_SDK_TEST, type OfficialWorker, startOfficialWorker } from "./cross_sdk_support.ts";
 import {
   BYTES,
   DESCRIBE_ARGS,

@@ -6,12 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sharedEnv, uniqueId } from "../e2e/e2e_support.ts";
 import { devServer } from "../support/servers.ts";
-import {
-  CROSS_SDK_TEST,
-  errorOf,
-  type PeerClient,
-  resultOf,
-} from "./cross_sdk_support.ts";
+import { CROSS_SDK_TEST, errorOf, type PeerClient, resultOf } from "./cross_sdk_support.ts";
 import {
   BYTES,
   DESCRIBE_ARGS,

@@ -76,20 +76,15 @@ export const FAILURE = Object.freeze({
 export function payloadEncodings(
   history: History,
 ): { input: string[]; result: string[] } {
-  const decode = (bytes: Uint8Array | undefined) =>
-    new TextDecoder().decode(bytes);
+  const decode = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
   const out = { input: [] as string[], result: [] as string[] };
   for (const { attributes } of history.events) {
     if (attributes.case === "workflowExecutionStartedEventAttributes") {
-      out.input = (attributes.value.input?.payloads ?? []).map((p) =>
-        decode(p.metadata["encoding"])
-      );
+      out.input = (attributes.value.input?.payloads ?? []).map((p) => decode(p.metadata["encoding"]));
     } else if (
       attributes.case === "workflowExecutionCompletedEventAttributes"
     ) {
-      out.result = (attributes.value.result?.payloads ?? []).map((p) =>
-        decode(p.metadata["encoding"])
-      );
+      out.result = (attributes.value.result?.payloads ?? []).map((p) => decode(p.metadata["encoding"]));
     }
   }
   return out;

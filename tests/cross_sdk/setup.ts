@@ -66,8 +66,7 @@ export async function setupCrossSdk(
     pythonVersion,
   );
 
-  const needNpm =
-    !existsSync(join(nodeModules, "@temporalio", "worker", "package.json")) ||
+  const needNpm = !existsSync(join(nodeModules, "@temporalio", "worker", "package.json")) ||
     readStamp(nodeModules) !== npmStamp;
   const needPython = !existsSync(join(venv, "bin", "python")) ||
     readStamp(venv) !== pipStamp;

@@ -37,10 +37,9 @@ function describe(error: unknown): WireError {
     out.nonRetryable = error.nonRetryable ?? false;
     out.details = (error.details ?? []).map(toWire);
   }
-  const cause =
-    error instanceof WorkflowFailedError || error instanceof TemporalFailure
-      ? error.cause
-      : undefined;
+  const cause = error instanceof WorkflowFailedError || error instanceof TemporalFailure
+    ? error.cause
+    : undefined;
   if (cause !== undefined) out.cause = describe(cause);
   return out;
 }

@@ -8,12 +8,7 @@
  */
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import {
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  Worker,
-} from "@temporalio/worker";
+import { DefaultLogger, NativeConnection, Runtime, Worker } from "@temporalio/worker";
 
 interface Request {
   address: string;

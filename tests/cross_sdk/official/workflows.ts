@@ -3,13 +3,7 @@
  * tests/cross_sdk/node_modules, bundled by its webpack) runs for the cross-SDK tests; twins of
  * `../workflows/sandglass.ts`: same names, same behaviour, so one test body fits either worker.
  */
-import {
-  ApplicationFailure,
-  condition,
-  defineQuery,
-  defineSignal,
-  setHandler,
-} from "@temporalio/workflow";
+import { ApplicationFailure, condition, defineQuery, defineSignal, setHandler } from "@temporalio/workflow";
 
 /** How a workflow saw one argument: `{ bytes: [..] }`, `{ null: true }`, `{ undefined: true }` or `{ json: value }`. */
 export type SeenValue = { bytes: number[] } | { null: true } | {
