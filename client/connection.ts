@@ -19,6 +19,8 @@ import type {
 } from "../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
 import { WorkflowService } from "../gen/temporal/api/workflowservice/v1/service_pb.ts";
 import { DEFAULT_ADDRESS, parseAddress } from "./address.ts";
+import { resolveHttpConnectProxy } from "./http_connect_proxy.ts";
+import type { HttpConnectProxyOptions, ResolvedHttpConnectProxy } from "./http_connect_proxy.ts";
 import { callHeaders, validateApiKey, validateMetadata } from "./call_headers.ts";
 import { resolveRetryOptions } from "./retry.ts";
 import type { ResolvedRetryOptions, RetryOptions } from "./retry.ts";
@@ -75,6 +77,11 @@ export interface ConnectionOptions {
   lazy?: boolean;
   /** Time budget of the initial `GetSystemInfo` check, retries included. Default: 10 s. */
   connectTimeout?: Duration;
+  /**
+   * Reach the server through this HTTP CONNECT proxy (`targetHost` is the proxy's `host:port`);
+   * TLS, if on, stays end to end with the server. Default: none (connect directly).
+   */
+  httpConnectProxy?: HttpConnectProxyOptions;
 }
 
 const DEFAULT_RPC_TIMEOUT_MS = 30_000;
@@ -132,7 +139,12 @@ export class Connection {
     this.#metadata = settings.metadata;
     this.#connectTimeoutMs = settings.connectTimeoutMs;
     const baseUrl = `${settings.tls ? "https" : "http"}://${settings.address}`;
-    this.#sessionManager = new SessionManager(baseUrl, settings.keepAlive, settings.nodeOptions);
+    this.#sessionManager = new SessionManager(
+      baseUrl,
+      settings.keepAlive,
+      settings.nodeOptions,
+      settings.httpConnectProxy,
+    );
     this.#transport = createGrpcTransport({ baseUrl, sessionManager: this.#sessionManager });
     const context: CallContext = {
       transport: () => this.#transport,
@@ -305,6 +317,7 @@ interface Settings {
   connectTimeoutMs: number;
   retry: ResolvedRetryOptions | undefined;
   keepAlive: { pingIntervalMs?: number; pingTimeoutMs?: number; pingIdleConnection: false };
+  httpConnectProxy: ResolvedHttpConnectProxy | undefined;
 }
 
 /** Validates every option and fills in defaults, without I/O. */
@@ -316,6 +329,9 @@ function resolveSettings(options: ConnectionOptions): Settings {
   validateApiKey(options.apiKey);
   const metadata = Object.freeze({ ...(options.metadata ?? {}) });
   validateMetadata(metadata);
+  const httpConnectProxy = options.httpConnectProxy === undefined
+    ? undefined
+    : resolveHttpConnectProxy(options.httpConnectProxy);
 
   let tls: boolean;
   let nodeOptions: SecureClientSessionOptions | undefined;
@@ -365,6 +381,7 @@ function resolveSettings(options: ConnectionOptions): Settings {
     connectTimeoutMs,
     retry,
     keepAlive,
+    httpConnectProxy,
   };
 }
 

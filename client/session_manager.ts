@@ -13,9 +13,14 @@ import type {
   ClientSessionRequestOptions,
   OutgoingHttpHeaders,
 } from "node:http2";
+import { isIP } from "node:net";
+import type { Duplex } from "node:stream";
+import { connect as tlsConnect } from "node:tls";
 import { Http2SessionManager } from "@connectrpc/connect-node";
 import type { Http2SessionOptions } from "@connectrpc/connect-node";
 import type { SecureClientSessionOptions } from "node:http2";
+import { openHttpConnectTunnel, pendingTunnel } from "./http_connect_proxy.ts";
+import type { ResolvedHttpConnectProxy } from "./http_connect_proxy.ts";
 
 const guarded = new WeakSet<ClientHttp2Session>();
 
@@ -30,6 +35,7 @@ function ignoreLateErrors(session: ClientHttp2Session): void {
 /** A session manager for one connection; see the module documentation. */
 export class SessionManager {
   readonly #inner: Http2SessionManager;
+  #tunnelFailure: unknown;
 
   /** The origin this manager connects to. */
   get authority(): string {
@@ -40,9 +46,52 @@ export class SessionManager {
    * @param baseUrl `http://host:port` or `https://host:port`.
    * @param keepAlive Ping options of Connect-RPC's manager.
    * @param nodeOptions Options for `http2.connect` (TLS material, server name).
+   * @param proxy An HTTP CONNECT proxy to reach the server through. Default: none.
    */
-  constructor(baseUrl: string, keepAlive: Http2SessionOptions, nodeOptions?: SecureClientSessionOptions) {
-    this.#inner = new Http2SessionManager(baseUrl, keepAlive, nodeOptions);
+  constructor(
+    baseUrl: string,
+    keepAlive: Http2SessionOptions,
+    nodeOptions?: SecureClientSessionOptions,
+    proxy?: ResolvedHttpConnectProxy,
+  ) {
+    let options = nodeOptions;
+    if (proxy !== undefined) {
+      const url = new URL(baseUrl);
+      options = {
+        ...nodeOptions,
+        createConnection: () => this.#openTunnel(proxy, url, nodeOptions ?? {}),
+      };
+    }
+    this.#inner = new Http2SessionManager(baseUrl, keepAlive, options);
+  }
+
+  /**
+   * A stream for `http2.connect` that becomes the tunnel through the proxy once it is open (with
+   * TLS on top, end to end with the server, if the URL is `https:`).
+   */
+  #openTunnel(proxy: ResolvedHttpConnectProxy, url: URL, tlsOptions: SecureClientSessionOptions): Duplex {
+    this.#tunnelFailure = undefined;
+    // The URL drops a scheme's default port; the proxy needs it.
+    const target = `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
+    const opening = openHttpConnectTunnel(proxy, target).then((socket): Promise<Duplex> | Duplex => {
+      if (url.protocol !== "https:") return socket;
+      const host = url.hostname.replace(/^\[|\]$/g, "");
+      const servername = tlsOptions.servername ?? (isIP(host) === 0 ? host : undefined);
+      return new Promise<Duplex>((resolve, reject) => {
+        const secure = tlsConnect({
+          ...tlsOptions,
+          socket,
+          ALPNProtocols: ["h2"],
+          ...(servername === undefined ? {} : { servername }),
+        });
+        secure.once("secureConnect", () => {
+          secure.off("error", reject);
+          resolve(secure);
+        });
+        secure.once("error", reject);
+      });
+    });
+    return pendingTunnel(opening, (error) => (this.#tunnelFailure = error));
   }
 
   /** Opens a stream, connecting first if needed. */
@@ -52,7 +101,16 @@ export class SessionManager {
     headers: OutgoingHttpHeaders,
     options: Omit<ClientSessionRequestOptions, "signal">,
   ): Promise<ClientHttp2Stream> {
-    const stream = await this.#inner.request(method, path, headers, options);
+    let stream: ClientHttp2Stream;
+    try {
+      stream = await this.#inner.request(method, path, headers, options);
+    } catch (error) {
+      // The runtime's HTTP/2 layer may hide why the tunnel failed (e.g. as a reset socket): the
+      // proxy's own answer is the better error.
+      const tunnelFailure = this.#tunnelFailure;
+      this.#tunnelFailure = undefined;
+      throw tunnelFailure ?? error;
+    }
     ignoreLateErrors(stream.session as ClientHttp2Session);
     return stream;
   }

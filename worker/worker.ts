@@ -461,6 +461,7 @@ export class Worker implements AsyncDisposable {
     });
     const engine = createWorkflowEngine({
       workflowService: this.#eagerActivities.wrap(this.client.connection.workflowService),
+      eagerActivities: true,
       namespace: this.namespace,
       taskQueue: this.taskQueue,
       ...(useSticky ? { stickyTaskQueue: `${this.identity}-${randomUUID()}` } : {}),

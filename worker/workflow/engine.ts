@@ -115,6 +115,11 @@ export interface WorkflowEngineOptions {
   buildId?: string;
   /** The worker opted into build-id versioning: its stamps pin runs to its compatible set. Default: false. */
   useVersioning?: boolean;
+  /**
+   * Keep `requestEagerExecution` on activity commands: the service runs the activity tasks the
+   * server hands back (an `EagerActivityDispatcher`). Default: false (never requested).
+   */
+  eagerActivities?: boolean;
   /** Only `payloadCodecs` is used here (converters run in the sandbox). Default: no codecs. */
   dataConverter?: { payloadCodecs: readonly PayloadCodec[] };
   /** The sandbox host that runs workflow code. */
@@ -294,6 +299,14 @@ class Engine implements WorkflowEngine {
   ): Promise<RespondWorkflowTaskCompletedResponse> {
     const queryResults = await this.#answerQueries(m, task.queries);
     const commands = m.commands();
+    if (this.#o.eagerActivities !== true) {
+      // Only a worker that runs the returned activity tasks may ask for them (see worker/eager_activities.ts).
+      for (const c of commands) {
+        if (c.attributes.case === "scheduleActivityTaskCommandAttributes") {
+          c.attributes.value.requestEagerExecution = false;
+        }
+      }
+    }
     const messages = m.messages();
     await encodeCommands(this.#codecs, commands);
     await encodeMessages(this.#codecs, messages);
