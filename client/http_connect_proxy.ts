@@ -7,7 +7,6 @@
  */
 import { Buffer } from "node:buffer";
 import { connect as netConnect, type Socket } from "node:net";
-import { Duplex } from "node:stream";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { parseAddress } from "./address.ts";
 
@@ -46,6 +45,9 @@ export interface ResolvedHttpConnectProxy {
 
 /** The most bytes of response head accepted from a proxy before giving up on it. */
 const MAX_RESPONSE_HEAD = 16 * 1024;
+
+/** How long a proxy may take to answer CONNECT before the attempt fails (and is retried). */
+const HANDSHAKE_TIMEOUT_MS = 30_000;
 
 /**
  * Validates the proxy option before any I/O.
@@ -97,7 +99,7 @@ export function resolveHttpConnectProxy(option: HttpConnectProxyOptions): Resolv
     if (typeof password !== "string") {
       throw new TypeError("Invalid httpConnectProxy basicAuth password: expected a string");
     }
-    if (/[\0-\x1f\x7f]/.test(username + password)) {
+    if ([...(username + password)].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
       throw new TypeError("Invalid httpConnectProxy basicAuth: control characters are not allowed");
     }
     authorization = `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
@@ -108,14 +110,38 @@ export function resolveHttpConnectProxy(option: HttpConnectProxyOptions): Resolv
 /**
  * Opens a TCP connection to the proxy and asks it to tunnel to `target` (`host:port`). Resolves
  * with the socket once the proxy answers `2xx`; any bytes after the answer's head stay readable.
+ * `signal` (e.g. the connection closing) abandons the attempt and closes the socket.
  *
  * @throws {ConnectError} `UNAUTHENTICATED` for 407, `PERMISSION_DENIED` for 403, `UNAVAILABLE`
  *   for other answers and for a proxy that cannot be reached or hangs up; each message quotes
  *   the proxy's status line.
  */
-export function openHttpConnectTunnel(proxy: ResolvedHttpConnectProxy, target: string): Promise<Socket> {
+export function openHttpConnectTunnel(
+  proxy: ResolvedHttpConnectProxy,
+  target: string,
+  signal?: AbortSignal,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const socket = netConnect({ host: proxy.host, port: proxy.port });
+    const onAbort = () => {
+      cleanup();
+      socket.destroy();
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      fail(
+        new ConnectError(
+          `The HTTP CONNECT proxy at '${proxy.authority}' did not answer CONNECT ${target} within ${
+            HANDSHAKE_TIMEOUT_MS / 1000
+          } s`,
+          Code.Unavailable,
+        ),
+      );
+    }, HANDSHAKE_TIMEOUT_MS);
     let head = Buffer.alloc(0);
     const fail = (error: ConnectError) => {
       cleanup();
@@ -164,16 +190,21 @@ export function openHttpConnectTunnel(proxy: ResolvedHttpConnectProxy, target: s
         fail(refusal(proxy, target, statusLine, status));
         return;
       }
+      // Hold what follows (e.g. the server's first HTTP/2 frames) until the tunnel's user reads.
+      socket.pause();
       cleanup();
       const rest = head.subarray(end + 4);
       if (rest.length > 0) socket.unshift(rest);
       resolve(socket);
     };
     const cleanup = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
       socket.off("data", onData);
       socket.off("error", onError);
       socket.off("close", onClose);
     };
+    signal?.addEventListener("abort", onAbort);
     socket.on("data", onData);
     socket.on("error", onError);
     socket.on("close", onClose);
@@ -202,64 +233,4 @@ function refusal(
   }
   if (status === "403") return new ConnectError(base, Code.PermissionDenied);
   return new ConnectError(base, Code.Unavailable);
-}
-
-/**
- * A duplex stream that stands for a tunnel being opened: what is written to it waits until the
- * tunnel is up, then both directions are piped through. `http2.connect`'s `createConnection` must
- * return a stream synchronously, which this allows. If the tunnel cannot be opened, the stream is
- * destroyed with the tunnel's error, which `onFailure` also receives.
- */
-export function pendingTunnel(
-  opening: Promise<Duplex>,
-  onFailure: (error: unknown) => void,
-): Duplex {
-  let socket: Duplex | undefined;
-  const waiting: Array<() => void> = [];
-  const duplex = new Duplex({
-    read() {
-      socket?.resume();
-    },
-    write(chunk, encoding, callback) {
-      const send = () => {
-        if (socket === undefined) return callback(new Error("The HTTP CONNECT tunnel is closed"));
-        socket.write(chunk, encoding, callback);
-      };
-      if (socket === undefined) waiting.push(send);
-      else send();
-    },
-    final(callback) {
-      const end = () => {
-        socket?.end();
-        callback();
-      };
-      if (socket === undefined) waiting.push(end);
-      else end();
-    },
-    destroy(error, callback) {
-      socket?.destroy();
-      opening.then((s) => s.destroy(), () => {});
-      callback(error);
-    },
-  });
-  opening.then((opened) => {
-    if (duplex.destroyed) {
-      opened.destroy();
-      return;
-    }
-    socket = opened;
-    opened.on("data", (chunk: Buffer) => {
-      if (!duplex.push(chunk)) opened.pause();
-    });
-    opened.on("end", () => duplex.push(null));
-    opened.on("error", (error) => duplex.destroy(error));
-    opened.on("close", () => {
-      if (!duplex.destroyed) duplex.destroy();
-    });
-    for (const run of waiting.splice(0)) run();
-  }, (error: unknown) => {
-    onFailure(error);
-    duplex.destroy(error instanceof Error ? error : new Error(String(error)));
-  });
-  return duplex;
 }

@@ -39,6 +39,7 @@ export { RPCCode, type RPCCodeName, rpcCodeName } from "./rpc_code.ts";
 export { RPCError, type RPCErrorOptions } from "./rpc_error.ts";
 export type { ServiceClient, UnaryCall } from "./service_client.ts";
 export type { PEM, TLSConfig } from "./tls_config.ts";
+export type { HttpConnectProxyOptions } from "./http_connect_proxy.ts";
 export { SDK_NAME, SDK_VERSION } from "./version.ts";
 export {
   Client,

@@ -19,7 +19,8 @@ import { connect as tlsConnect } from "node:tls";
 import { Http2SessionManager } from "@connectrpc/connect-node";
 import type { Http2SessionOptions } from "@connectrpc/connect-node";
 import type { SecureClientSessionOptions } from "node:http2";
-import { openHttpConnectTunnel, pendingTunnel } from "./http_connect_proxy.ts";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { openHttpConnectTunnel } from "./http_connect_proxy.ts";
 import type { ResolvedHttpConnectProxy } from "./http_connect_proxy.ts";
 
 const guarded = new WeakSet<ClientHttp2Session>();
@@ -35,7 +36,14 @@ function ignoreLateErrors(session: ClientHttp2Session): void {
 /** A session manager for one connection; see the module documentation. */
 export class SessionManager {
   readonly #inner: Http2SessionManager;
-  #tunnelFailure: unknown;
+  readonly #proxy: ResolvedHttpConnectProxy | undefined;
+  readonly #url: URL;
+  readonly #tlsOptions: SecureClientSessionOptions;
+  /** A tunnel opened ahead of the next `http2.connect`, which must get its socket synchronously. */
+  #spare: Duplex | undefined;
+  #opening: Promise<void> | undefined;
+  #lastRequestFailed = false;
+  readonly #aborted = new AbortController();
 
   /** The origin this manager connects to. */
   get authority(): string {
@@ -54,44 +62,14 @@ export class SessionManager {
     nodeOptions?: SecureClientSessionOptions,
     proxy?: ResolvedHttpConnectProxy,
   ) {
-    let options = nodeOptions;
-    if (proxy !== undefined) {
-      const url = new URL(baseUrl);
-      options = {
-        ...nodeOptions,
-        createConnection: () => this.#openTunnel(proxy, url, nodeOptions ?? {}),
-      };
-    }
+    this.#proxy = proxy;
+    this.#url = new URL(baseUrl);
+    this.#tlsOptions = nodeOptions ?? {};
+    const options = proxy === undefined ? nodeOptions : {
+      ...nodeOptions,
+      createConnection: () => this.#takeSpare(proxy),
+    };
     this.#inner = new Http2SessionManager(baseUrl, keepAlive, options);
-  }
-
-  /**
-   * A stream for `http2.connect` that becomes the tunnel through the proxy once it is open (with
-   * TLS on top, end to end with the server, if the URL is `https:`).
-   */
-  #openTunnel(proxy: ResolvedHttpConnectProxy, url: URL, tlsOptions: SecureClientSessionOptions): Duplex {
-    this.#tunnelFailure = undefined;
-    // The URL drops a scheme's default port; the proxy needs it.
-    const target = `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
-    const opening = openHttpConnectTunnel(proxy, target).then((socket): Promise<Duplex> | Duplex => {
-      if (url.protocol !== "https:") return socket;
-      const host = url.hostname.replace(/^\[|\]$/g, "");
-      const servername = tlsOptions.servername ?? (isIP(host) === 0 ? host : undefined);
-      return new Promise<Duplex>((resolve, reject) => {
-        const secure = tlsConnect({
-          ...tlsOptions,
-          socket,
-          ALPNProtocols: ["h2"],
-          ...(servername === undefined ? {} : { servername }),
-        });
-        secure.once("secureConnect", () => {
-          secure.off("error", reject);
-          resolve(secure);
-        });
-        secure.once("error", reject);
-      });
-    });
-    return pendingTunnel(opening, (error) => (this.#tunnelFailure = error));
   }
 
   /** Opens a stream, connecting first if needed. */
@@ -101,18 +79,75 @@ export class SessionManager {
     headers: OutgoingHttpHeaders,
     options: Omit<ClientSessionRequestOptions, "signal">,
   ): Promise<ClientHttp2Stream> {
+    if (this.#proxy !== undefined) await this.#prepareTunnel(this.#proxy);
     let stream: ClientHttp2Stream;
     try {
       stream = await this.#inner.request(method, path, headers, options);
     } catch (error) {
-      // The runtime's HTTP/2 layer may hide why the tunnel failed (e.g. as a reset socket): the
-      // proxy's own answer is the better error.
-      const tunnelFailure = this.#tunnelFailure;
-      this.#tunnelFailure = undefined;
-      throw tunnelFailure ?? error;
+      this.#lastRequestFailed = true;
+      throw error;
     }
+    this.#lastRequestFailed = false;
     ignoreLateErrors(stream.session as ClientHttp2Session);
     return stream;
+  }
+
+  /**
+   * Through a proxy, opens the tunnel (and TLS on it) before Connect-RPC's manager connects, when
+   * it will: it has no connection, or the last request failed (e.g. the server went away).
+   */
+  async #prepareTunnel(proxy: ResolvedHttpConnectProxy): Promise<void> {
+    if (this.#spare !== undefined) return;
+    const state = this.#inner.state();
+    if (state !== "closed" && state !== "error" && !this.#lastRequestFailed) return;
+    this.#opening ??= this.#openTunnel(proxy).then((socket) => {
+      this.#spare = socket;
+    }).finally(() => {
+      this.#opening = undefined;
+    });
+    await this.#opening;
+  }
+
+  #takeSpare(proxy: ResolvedHttpConnectProxy): Duplex {
+    const spare = this.#spare;
+    this.#spare = undefined;
+    if (spare === undefined) {
+      // Connect-RPC reconnects on its own only after a GOAWAY or a failed keep-alive check; that
+      // attempt fails (UNAVAILABLE, retried) and the retry opens a tunnel first.
+      throw new ConnectError(
+        `The tunnel through the HTTP CONNECT proxy at '${proxy.authority}' is not open yet; try again`,
+        Code.Unavailable,
+      );
+    }
+    return spare;
+  }
+
+  /** A tunnel through the proxy, with TLS (end to end with the server) if the URL is `https:`. */
+  async #openTunnel(proxy: ResolvedHttpConnectProxy): Promise<Duplex> {
+    const url = this.#url;
+    // The URL drops a scheme's default port; the proxy needs it.
+    const target = `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
+    const socket = await openHttpConnectTunnel(proxy, target, this.#aborted.signal);
+    if (url.protocol !== "https:") return socket;
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    const servername = this.#tlsOptions.servername ?? (isIP(host) === 0 ? host : undefined);
+    return await new Promise<Duplex>((resolve, reject) => {
+      const secure = tlsConnect({
+        ...this.#tlsOptions,
+        socket,
+        ALPNProtocols: ["h2"],
+        ...(servername === undefined ? {} : { servername }),
+      });
+      const onError = (error: Error) => {
+        secure.destroy();
+        reject(error);
+      };
+      secure.once("secureConnect", () => {
+        secure.off("error", onError);
+        resolve(secure);
+      });
+      secure.once("error", onError);
+    });
   }
 
   /** Tells the keep-alive logic that the connection is alive. */
@@ -122,6 +157,13 @@ export class SessionManager {
 
   /** Closes the connection and every stream on it. */
   abort(reason?: Error): void {
+    this.#aborted.abort(reason ?? new ConnectError("connection aborted", Code.Canceled));
+    this.#spare?.destroy();
+    this.#spare = undefined;
+    this.#opening?.then(() => {
+      this.#spare?.destroy();
+      this.#spare = undefined;
+    }, () => {});
     this.#inner.abort(reason);
   }
 }
