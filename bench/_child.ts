@@ -93,7 +93,5 @@ export function memory(pid: number): { rss: number; peakRss: number } {
 
 /** Formats a ratio `ours / theirs` as e.g. `1.84×`. */
 export function ratio(ours: number, theirs: number): string {
-  return Number.isFinite(ours / theirs)
-    ? `${(ours / theirs).toFixed(2)}×`
-    : "n/a";
+  return Number.isFinite(ours / theirs) ? `${(ours / theirs).toFixed(2)}×` : "n/a";
 }

@@ -10,9 +10,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 7);
 const probe =
-  `const t0 = performance.now(); await import(${
-    JSON.stringify(join(root, "client", "mod.ts"))
-  }); ` +
+  `const t0 = performance.now(); await import(${JSON.stringify(join(root, "client", "mod.ts"))}); ` +
   `console.log("IMPORT_MS=" + (performance.now() - t0).toFixed(2));`;
 
 const runtimes: Record<string, string[]> = {

@@ -55,11 +55,9 @@ try {
   console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of rows) {
     console.log(
-      `| ${r["sdk"]} | ${r["runtime"]} | ${
-        n(r["eventsPerSecond"]).toFixed(0)
-      } | ${n(r["eventsPerCpuSecond"]).toFixed(0)} | ${
-        n(r["medianMs"]).toFixed(0)
-      } | ${n(r["bestMs"]).toFixed(0)} | ${n(r["firstMs"]).toFixed(0)} | ${
+      `| ${r["sdk"]} | ${r["runtime"]} | ${n(r["eventsPerSecond"]).toFixed(0)} | ${
+        n(r["eventsPerCpuSecond"]).toFixed(0)
+      } | ${n(r["medianMs"]).toFixed(0)} | ${n(r["bestMs"]).toFixed(0)} | ${n(r["firstMs"]).toFixed(0)} | ${
         n(r["createMs"]).toFixed(0)
       } | ${ratio(n(r["eventsPerSecond"]), n(official["eventsPerSecond"]))} |`,
     );

@@ -8,12 +8,7 @@ import { readFile } from "node:fs/promises";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import proto from "@temporalio/proto";
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-} from "@temporalio/worker";
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from "@temporalio/worker";
 
 Runtime.install({ logger: new DefaultLogger("WARN") });
 const history = proto.temporal.api.history.v1.History.decode(

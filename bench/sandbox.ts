@@ -144,11 +144,9 @@ async function measureStrategy(
 
 const bundling = await measureBundling();
 console.log(
-  `bundling: cold ${
-    fmt(bundling.coldMs, 1)
-  } ms (esbuild start + prelude), warm ${fmt(bundling.warmMs, 1)} ms, cached ${
-    fmt(bundling.cachedMs, 2)
-  } ms  [target ≤ ${TARGETS.bundleMs} ms]`,
+  `bundling: cold ${fmt(bundling.coldMs, 1)} ms (esbuild start + prelude), warm ${
+    fmt(bundling.warmMs, 1)
+  } ms, cached ${fmt(bundling.cachedMs, 2)} ms  [target ≤ ${TARGETS.bundleMs} ms]`,
 );
 const ours: Partial<Record<IsolationStrategy, StrategyFigures>> = {};
 for (
@@ -164,9 +162,7 @@ for (
       fmt(r.newRunMs)
     } ms [≤ ${TARGETS.newRunMs}], steady activation ${
       fmt(r.steadyMs)
-    } ms [≤ ${TARGETS.steadyMs}], idle cached run ${
-      fmt(r.idleKiB, 1)
-    } KiB heap, ${
+    } ms [≤ ${TARGETS.steadyMs}], idle cached run ${fmt(r.idleKiB, 1)} KiB heap, ${
       fmt(r.idleRssKiB, 1)
     } KiB RSS [≤ ${TARGETS.idleKiB}], isolates ${r.isolates}`,
   );
@@ -285,11 +281,7 @@ const rows: [string, number | undefined, number | undefined, number][] = [
     1,
   ],
 ];
-const runtime = "Deno" in globalThis
-  ? "deno"
-  : "Bun" in globalThis
-  ? "bun"
-  : `node ${process.versions.node}`;
+const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : `node ${process.versions.node}`;
 const header = [
   "metric",
   `sandglass (${runtime})`,
@@ -302,9 +294,7 @@ const table = rows.map(([name, a, b, digits]) => [
   n(b, digits),
   a === undefined || b === undefined ? "n/a" : ratio(a, b),
 ]);
-const widths = header.map((h, i) =>
-  Math.max(h.length, ...table.map((r) => r[i]!.length))
-);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
 const line = (cells: string[]) =>
   `| ${
     cells.map((

@@ -146,9 +146,7 @@ function expectTimer(
   const commands = completion.successful?.commands ?? [];
   if (!commands.some((c) => c.startTimer != null)) {
     throw new Error(
-      `Expected a startTimer command from run '${runId}', got ${
-        JSON.stringify(completion)
-      }`,
+      `Expected a startTimer command from run '${runId}', got ${JSON.stringify(completion)}`,
     );
   }
 }
@@ -174,9 +172,7 @@ async function measureCreator(
   runs: number,
 ) {
   const parsed = parseWorkflowCode(bundleCode);
-  const Creator = kind === "reusable"
-    ? ReusableVMWorkflowCreator
-    : VMWorkflowCreator;
+  const Creator = kind === "reusable" ? ReusableVMWorkflowCreator : VMWorkflowCreator;
   const creator: OfficialCreator = await Creator.create(
     parsed,
     2000,

@@ -4,12 +4,7 @@
  * `timerHistory(1999)` has exactly 10,000 events. Both SDKs' replayers accept it.
  * @module
  */
-import {
-  create,
-  type JsonValue,
-  type MessageInitShape,
-  toJson,
-} from "@bufbuild/protobuf";
+import { create, type JsonValue, type MessageInitShape, toJson } from "@bufbuild/protobuf";
 import { durationFromMs, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { EventType } from "../gen/temporal/api/enums/v1/event_type_pb.ts";
 import {

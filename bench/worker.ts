@@ -22,14 +22,7 @@ import { loadavg } from "node:os";
 import process from "node:process";
 import { Client } from "../client/client.ts";
 import { startDevServer } from "../testing/mod.ts";
-import {
-  commandFor,
-  cpuSeconds,
-  hasRuntime,
-  memory,
-  ratio,
-  type Runtime,
-} from "./_child.ts";
+import { commandFor, cpuSeconds, hasRuntime, memory, ratio, type Runtime } from "./_child.ts";
 
 function option(
   name: string,
@@ -71,8 +64,7 @@ interface Figures {
 type Sdk = { name: string; runtime: Runtime; script: string };
 
 let uid = 0;
-const unique = (prefix: string) =>
-  `${prefix}-${Date.now().toString(36)}-${++uid}`;
+const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++uid}`;
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
 async function pool<T>(
@@ -118,15 +110,11 @@ async function withWorker(
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const exited = new Promise<number | null>((resolve) =>
-    child.on("exit", resolve)
-  );
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
   try {
     await Promise.race([
       first.result(),
-      exited.then((code) =>
-        Promise.reject(new Error(`${sdk.name} worker exited with ${code}`))
-      ),
+      exited.then((code) => Promise.reject(new Error(`${sdk.name} worker exited with ${code}`))),
     ]);
     const startupMs = performance.now() - began;
     return { startupMs, ...(await drive(taskQueue, child.pid!)) };
@@ -188,9 +176,7 @@ async function idleScenario(sdk: Sdk, count: number): Promise<Figures> {
       for (;;) {
         const history = await client.getWorkflowHandle(id).fetchHistory();
         if (
-          history.events.some((e) =>
-            e.attributes.case === "workflowTaskCompletedEventAttributes"
-          )
+          history.events.some((e) => e.attributes.case === "workflowTaskCompletedEventAttributes")
         ) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -220,9 +206,7 @@ const sdks: Sdk[] = [
 
 const results: Record<string, Record<string, Figures>> = {};
 console.log(
-  `Counts: ${
-    JSON.stringify(counts)
-  }; ${CONCURRENCY} concurrent clients; dev server ${address}`,
+  `Counts: ${JSON.stringify(counts)}; ${CONCURRENCY} concurrent clients; dev server ${address}`,
 );
 for (const sdk of sdks) {
   const r: Record<string, Figures> = {};
@@ -253,8 +237,7 @@ const fmt = (
   x: number | undefined,
   digits = 1,
 ) => (x === undefined ? "n/a" : x.toFixed(digits));
-const median = (xs: number[]) =>
-  xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rows: [
   string,
   (f: Record<string, Figures>) => number | undefined,
@@ -307,22 +290,18 @@ const rows: [
 ];
 const ours = sdks.slice(1).map((s) => s.name);
 console.log(
-  `\n| metric | official (node) | ${ours.join(" | ")} | ${
-    ours.map((n) => `${n} / official`).join(" | ")
-  } |`,
+  `\n| metric | official (node) | ${ours.join(" | ")} | ${ours.map((n) => `${n} / official`).join(" | ")} |`,
 );
 console.log(
-  `| --- | ---: | ${ours.map(() => "---:").join(" | ")} | ${
-    ours.map(() => "---:").join(" | ")
-  } |`,
+  `| --- | ---: | ${ours.map(() => "---:").join(" | ")} | ${ours.map(() => "---:").join(" | ")} |`,
 );
 for (const [label, get, digits] of rows) {
   const theirs = get(official);
   const values = ours.map((n) => get(results[n]!));
   console.log(
-    `| ${label} | ${fmt(theirs, digits)} | ${
-      values.map((v) => fmt(v, digits)).join(" | ")
-    } | ${values.map((v) => ratio(v ?? NaN, theirs ?? NaN)).join(" | ")} |`,
+    `| ${label} | ${fmt(theirs, digits)} | ${values.map((v) => fmt(v, digits)).join(" | ")} | ${
+      values.map((v) => ratio(v ?? NaN, theirs ?? NaN)).join(" | ")
+    } |`,
   );
 }
 console.log(

@@ -5,12 +5,7 @@
  */
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import {
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  Worker,
-} from "@temporalio/worker";
+import { DefaultLogger, NativeConnection, Runtime, Worker } from "@temporalio/worker";
 
 Runtime.install({ logger: new DefaultLogger("WARN") });
 const worker = await Worker.create({

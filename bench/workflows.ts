@@ -3,13 +3,7 @@
  * same names, same commands in the same order.
  * @module
  */
-import {
-  condition,
-  defineSignal,
-  proxyActivities,
-  setHandler,
-  sleep,
-} from "../sandbox/workflow/mod.ts";
+import { condition, defineSignal, proxyActivities, setHandler, sleep } from "../sandbox/workflow/mod.ts";
 
 const { noop } = proxyActivities<{ noop(): Promise<void> }>({
   startToCloseTimeout: "10s",
