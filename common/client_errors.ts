@@ -45,7 +45,7 @@ export interface WorkflowAlreadyStartedErrorOptions {
  * @example
  * ```ts
  * try {
- *   await client.workflow.start(orderWorkflow, { workflowId: "order-1", taskQueue: "orders" });
+ *   await client.startWorkflow(orderWorkflow, { id: "order-1", taskQueue: "orders" });
  * } catch (err) {
  *   if (err instanceof WorkflowAlreadyStartedError) console.log(err.workflowId, err.runId);
  * }
@@ -130,7 +130,7 @@ export interface WorkflowContinuedAsNewErrorOptions {
  *
  * @example
  * ```ts
- * if (err instanceof WorkflowContinuedAsNewError) handle = client.workflow.getHandle(id, err.newExecutionRunId);
+ * if (err instanceof WorkflowContinuedAsNewError) handle = client.getWorkflowHandle(id, { runId: err.newExecutionRunId });
  * ```
  */
 export class WorkflowContinuedAsNewError extends Error {
