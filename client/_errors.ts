@@ -17,7 +17,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from "../common/client_errors.ts";
 import { ApplicationFailure, RetryState, type TemporalFailure } from "../common/failures.ts";
-import { WorkflowExecutionAlreadyStartedFailureSchema } from "../gen/temporal/api/errordetails/v1/message_pb.ts";
+import { rpcRuntime } from "./_rpc_runtime_loader.ts";
 import { RPCCode } from "./rpc_code.ts";
 import { RPCError } from "./rpc_error.ts";
 
@@ -67,7 +67,8 @@ export function mapWorkflowError(err: unknown, workflowId: string, runId: string
 export function mapStartError(err: unknown, workflowId: string, workflowType: string): unknown {
   err = mapPayloadSizeError(err);
   if (err instanceof RPCError && err.code === RPCCode.ALREADY_EXISTS) {
-    const runId = err.findDetail(WorkflowExecutionAlreadyStartedFailureSchema)?.runId || undefined;
+    const runId = err.findDetail(rpcRuntime().WorkflowExecutionAlreadyStartedFailureSchema)?.runId ||
+      undefined;
     return new WorkflowAlreadyStartedError(
       `Workflow '${workflowId}' of type '${workflowType}' is already started${runIdText(runId)}: ` +
         "pick another id, or set idConflictPolicy / idReusePolicy",

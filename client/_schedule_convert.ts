@@ -5,7 +5,7 @@
  */
 
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { type Timestamp, timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { dateToTimestamp, type ProtoTimestamp, timestampToDate } from "../common/timestamp.ts";
 import type { DataConverter } from "../common/data_converter.ts";
 import { type Duration, durationToMs, durationToProto, protoDurationToMs } from "../common/duration.ts";
 import type {
@@ -57,8 +57,8 @@ function duration(value: Duration | undefined) {
   return value === undefined ? undefined : durationToProto(value);
 }
 
-function date(value: Timestamp | undefined): Date | undefined {
-  return value === undefined ? undefined : timestampDate(value);
+function date(value: ProtoTimestamp | undefined): Date | undefined {
+  return value === undefined ? undefined : timestampToDate(value);
 }
 
 function requireString(name: string, value: unknown): void {
@@ -147,8 +147,8 @@ function specToProto(spec: ScheduleSpec) {
       interval: durationToProto(i.every),
       phase: duration(i.offset),
     })),
-    startTime: spec.startAt === undefined ? undefined : timestampFromDate(spec.startAt),
-    endTime: spec.endAt === undefined ? undefined : timestampFromDate(spec.endAt),
+    startTime: spec.startAt === undefined ? undefined : dateToTimestamp(spec.startAt),
+    endTime: spec.endAt === undefined ? undefined : dateToTimestamp(spec.endAt),
     jitter: duration(spec.jitter),
     timezoneName: spec.timeZoneName ?? "",
   };
@@ -238,8 +238,8 @@ export function specFromProto(spec: ScheduleSpecProto | undefined): ScheduleSpec
         : { offset: protoDurationToMs(i.phase)! }),
     }));
   }
-  if (spec.startTime !== undefined) out.startAt = timestampDate(spec.startTime);
-  if (spec.endTime !== undefined) out.endAt = timestampDate(spec.endTime);
+  if (spec.startTime !== undefined) out.startAt = timestampToDate(spec.startTime);
+  if (spec.endTime !== undefined) out.endAt = timestampToDate(spec.endTime);
   if (spec.jitter !== undefined) out.jitter = protoDurationToMs(spec.jitter)!;
   if (spec.timezoneName !== "") out.timeZoneName = spec.timezoneName;
   return out;

@@ -4,11 +4,8 @@
  * @module
  */
 
-import { create } from "@bufbuild/protobuf";
-import { HistoryEventFilterType } from "../gen/temporal/api/enums/v1/workflow_pb.ts";
 import type { Outcome } from "../gen/temporal/api/update/v1/message_pb.ts";
-import { WorkflowExecutionInfoSchema } from "../gen/temporal/api/workflow/v1/message_pb.ts";
-import { StartWorkflowExecutionRequestSchema } from "../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
+import { rpcRuntime } from "./_rpc_runtime_loader.ts";
 import { decodeFirst, encodeValues, failureToError } from "./_data.ts";
 import { callOptions, type ClientContext } from "./_context.ts";
 import { buildStartRequest } from "./_start_request.ts";
@@ -57,6 +54,7 @@ export async function startWorkflow(
   input: StartWorkflowInput,
   eager: EagerStartDispatcher,
 ): Promise<StartWorkflowOutput> {
+  const { create, StartWorkflowExecutionRequestSchema } = rpcRuntime();
   const request = create(StartWorkflowExecutionRequestSchema, await buildStartRequest(ctx, input));
   const release = input.options.requestEagerStart ? eager.reserve(input.options.taskQueue) : undefined;
   request.requestEagerExecution = release !== undefined;
@@ -236,7 +234,7 @@ export async function describeWorkflow(
     }, callOptions(input));
     return toWorkflowExecutionDescription(
       ctx.dataConverter,
-      response.workflowExecutionInfo ?? create(WorkflowExecutionInfoSchema),
+      response.workflowExecutionInfo ?? rpcRuntime().create(rpcRuntime().WorkflowExecutionInfoSchema),
       response,
     );
   } catch (err) {
@@ -291,8 +289,8 @@ export async function fetchWorkflowHistoryEvents(
       nextPageToken: input.nextPageToken ?? new Uint8Array(),
       waitNewEvent: input.waitNewEvent,
       historyEventFilterType: input.eventFilterType === "CLOSE_EVENT"
-        ? HistoryEventFilterType.CLOSE_EVENT
-        : HistoryEventFilterType.ALL_EVENT,
+        ? rpcRuntime().HistoryEventFilterType.CLOSE_EVENT
+        : rpcRuntime().HistoryEventFilterType.ALL_EVENT,
       skipArchival: input.skipArchival,
     }, callOptions(input));
     return { events: response.history?.events ?? [], nextPageToken: response.nextPageToken };

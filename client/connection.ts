@@ -7,17 +7,17 @@
 import { hostname } from "node:os";
 import process from "node:process";
 import type { SecureClientSessionOptions } from "node:http2";
-import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { Transport } from "@connectrpc/connect";
 import { durationToMs } from "../common/duration.ts";
 import type { Duration } from "../common/duration.ts";
-import { OperatorService } from "../gen/temporal/api/operatorservice/v1/service_pb.ts";
-import { TestService } from "../gen/temporal/api/testservice/v1/service_pb.ts";
+import type { OperatorService } from "../gen/temporal/api/operatorservice/v1/service_pb.ts";
+import type { TestService } from "../gen/temporal/api/testservice/v1/service_pb.ts";
 import type {
   GetSystemInfoResponse,
   GetSystemInfoResponse_Capabilities,
 } from "../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
-import { WorkflowService } from "../gen/temporal/api/workflowservice/v1/service_pb.ts";
+import type { WorkflowService } from "../gen/temporal/api/workflowservice/v1/service_pb.ts";
+import { loadRpcRuntime, type RpcRuntime } from "./_rpc_runtime_loader.ts";
 import { DEFAULT_ADDRESS, parseAddress } from "./address.ts";
 import { resolveHttpConnectProxy } from "./http_connect_proxy.ts";
 import type { HttpConnectProxyOptions, ResolvedHttpConnectProxy } from "./http_connect_proxy.ts";
@@ -27,8 +27,8 @@ import type { ResolvedRetryOptions, RetryOptions } from "./retry.ts";
 import { RPCCode } from "./rpc_code.ts";
 import { RPCError } from "./rpc_error.ts";
 import { createServiceClient } from "./service_client.ts";
-import { SessionManager } from "./session_manager.ts";
 import type { CallContext, ServiceClient } from "./service_client.ts";
+import type { SessionManager } from "./session_manager.ts";
 import { tlsSessionOptions } from "./tls_config.ts";
 import type { TLSConfig } from "./tls_config.ts";
 
@@ -131,7 +131,7 @@ export class Connection {
    *
    * @internal
    */
-  private constructor(settings: Settings) {
+  private constructor(settings: Settings, runtime: RpcRuntime) {
     this.address = settings.address;
     this.tls = settings.tls;
     this.identity = settings.identity;
@@ -139,13 +139,13 @@ export class Connection {
     this.#metadata = settings.metadata;
     this.#connectTimeoutMs = settings.connectTimeoutMs;
     const baseUrl = `${settings.tls ? "https" : "http"}://${settings.address}`;
-    this.#sessionManager = new SessionManager(
+    this.#sessionManager = new runtime.SessionManager(
       baseUrl,
       settings.keepAlive,
       settings.nodeOptions,
       settings.httpConnectProxy,
     );
-    this.#transport = createGrpcTransport({ baseUrl, sessionManager: this.#sessionManager });
+    this.#transport = runtime.createGrpcTransport({ baseUrl, sessionManager: this.#sessionManager });
     const context: CallContext = {
       transport: () => this.#transport,
       headers: (perCall) => callHeaders(perCall, this.#metadata, this.#apiKey),
@@ -157,14 +157,15 @@ export class Connection {
       clientCert: settings.nodeOptions?.cert !== undefined,
       closeSignal: this.#closeController.signal,
     };
-    this.workflowService = createServiceClient(WorkflowService, context);
-    this.operatorService = createServiceClient(OperatorService, context);
-    this.testService = createServiceClient(TestService, context);
+    this.workflowService = createServiceClient(runtime.WorkflowService, context);
+    this.operatorService = createServiceClient(runtime.OperatorService, context);
+    this.testService = createServiceClient(runtime.TestService, context);
   }
 
   /**
-   * Validates the options (before any I/O), then, unless `lazy`, checks that the server answers
-   * by calling `GetSystemInfo` and caches its capabilities.
+   * Validates the options (before any I/O), loads the gRPC transport and the Temporal API
+   * descriptors (on the first connection of the process), then, unless `lazy`, checks that the
+   * server answers by calling `GetSystemInfo` and caches its capabilities.
    *
    * @param options Address, TLS, API key, metadata, timeouts, retries; see
    *   {@linkcode ConnectionOptions} for defaults.
@@ -182,7 +183,8 @@ export class Connection {
    * ```
    */
   static async connect(options: ConnectionOptions = {}): Promise<Connection> {
-    const connection = new Connection(resolveSettings(options));
+    const settings = resolveSettings(options);
+    const connection = new Connection(settings, await loadRpcRuntime());
     if (options.lazy !== true) {
       try {
         await connection.ensureConnected();

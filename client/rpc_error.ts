@@ -3,11 +3,9 @@
  *
  * @module
  */
-import { createRegistry, isMessage } from "@bufbuild/protobuf";
 import type { DescMessage, Message, MessageShape, Registry } from "@bufbuild/protobuf";
-import { ConnectError } from "@connectrpc/connect";
-import { file_temporal_api_errordetails_v1_message } from "../gen/temporal/api/errordetails/v1/message_pb.ts";
-import { MultiOperationExecutionAbortedSchema } from "../gen/temporal/api/failure/v1/message_pb.ts";
+import type { ConnectError } from "@connectrpc/connect";
+import { loadedRpcRuntime, type RpcRuntime } from "./_rpc_runtime_loader.ts";
 import { RPCCode, rpcCodeName, toRPCCode } from "./rpc_code.ts";
 import type { RPCCodeName } from "./rpc_code.ts";
 
@@ -16,10 +14,10 @@ const BRAND: unique symbol = Symbol.for("sandglass.RPCError") as never;
 let detailRegistry: Registry | undefined;
 
 /** The messages that `google.rpc.Status` details of a Temporal error can hold. */
-function errorDetailRegistry(): Registry {
-  detailRegistry ??= createRegistry(
-    file_temporal_api_errordetails_v1_message,
-    MultiOperationExecutionAbortedSchema,
+function errorDetailRegistry(runtime: RpcRuntime): Registry {
+  detailRegistry ??= runtime.createRegistry(
+    runtime.file_temporal_api_errordetails_v1_message,
+    runtime.MultiOperationExecutionAbortedSchema,
   );
   return detailRegistry;
 }
@@ -89,7 +87,7 @@ export class RPCError extends Error {
    */
   findDetail<Desc extends DescMessage>(schema: Desc): MessageShape<Desc> | undefined {
     for (const detail of this.details) {
-      if (isMessage(detail, schema)) return detail as MessageShape<Desc>;
+      if (detail.$typeName === schema.typeName) return detail as MessageShape<Desc>;
     }
     return undefined;
   }
@@ -106,10 +104,14 @@ export class RPCError extends Error {
    */
   static from(reason: unknown): RPCError {
     if (isRPCError(reason)) return reason;
-    if (reason instanceof ConnectError) {
+    // A ConnectError can only exist once a connection has loaded the RPC runtime.
+    const runtime = loadedRpcRuntime();
+    if (runtime !== undefined && reason instanceof runtime.ConnectError) {
       const connectError = reason as ConnectError;
       return new RPCError(connectError.rawMessage, toRPCCode(connectError.code), {
-        details: connectError.details.length > 0 ? connectError.findDetails(errorDetailRegistry()) : [],
+        details: connectError.details.length > 0
+          ? connectError.findDetails(errorDetailRegistry(runtime))
+          : [],
         metadata: connectError.metadata,
         cause: connectError.cause ?? connectError,
       });

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { dateToTimestamp } from "../common/timestamp.ts";
 import { callOptions, type ClientContext, rpcOptionsOf } from "./_context.ts";
 import { decodeMap, encodeMap } from "./_data.ts";
 import { mapScheduleCreateError } from "./_errors.ts";
@@ -125,8 +125,8 @@ function patchToProto(patch: SchedulePatch) {
       ? undefined
       : { overlapPolicy: overlapToProto(patch.trigger.overlap) },
     backfillRequest: (patch.backfill ?? []).map((b) => ({
-      startTime: timestampFromDate(b.startAt),
-      endTime: timestampFromDate(b.endAt),
+      startTime: dateToTimestamp(b.startAt),
+      endTime: dateToTimestamp(b.endAt),
       overlapPolicy: overlapToProto(b.overlap),
     })),
     pause: patch.pause ?? "",

@@ -20,7 +20,7 @@ import { Http2SessionManager } from "@connectrpc/connect-node";
 import type { Http2SessionOptions } from "@connectrpc/connect-node";
 import type { SecureClientSessionOptions } from "node:http2";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { openHttpConnectTunnel } from "./http_connect_proxy.ts";
+import { openHttpConnectTunnel } from "./http_connect_tunnel.ts";
 import type { ResolvedHttpConnectProxy } from "./http_connect_proxy.ts";
 
 const guarded = new WeakSet<ClientHttp2Session>();

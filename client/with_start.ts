@@ -5,18 +5,9 @@
  * @module
  */
 
-import { create, createRegistry, type Message } from "@bufbuild/protobuf";
-import { anyUnpack } from "@bufbuild/protobuf/wkt";
-import {
-  file_temporal_api_errordetails_v1_message,
-  MultiOperationExecutionFailureSchema,
-} from "../gen/temporal/api/errordetails/v1/message_pb.ts";
-import { MultiOperationExecutionAbortedSchema } from "../gen/temporal/api/failure/v1/message_pb.ts";
-import {
-  type ExecuteMultiOperationResponse,
-  StartWorkflowExecutionRequestSchema,
-  UpdateWorkflowExecutionRequestSchema,
-} from "../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
+import type { Message, Registry } from "@bufbuild/protobuf";
+import type { ExecuteMultiOperationResponse } from "../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
+import { rpcRuntime } from "./_rpc_runtime_loader.ts";
 import { encodeValues } from "./_data.ts";
 import { callOptions, type ClientContext, rpcOptionsOf } from "./_context.ts";
 import { mapStartError, mapUpdateError } from "./_errors.ts";
@@ -184,11 +175,18 @@ export async function startUpdateWithStart(
   }
 }
 
-let detailRegistry: ReturnType<typeof createRegistry> | undefined;
+let detailRegistry: Registry | undefined;
 
 /** The error of the operation that failed, from a `MultiOperationExecutionFailure`. */
 function operationError(err: unknown): { error: unknown; index: number } {
   if (!(err instanceof RPCError)) return { error: err, index: -1 };
+  const {
+    anyUnpack,
+    createRegistry,
+    file_temporal_api_errordetails_v1_message,
+    MultiOperationExecutionAbortedSchema,
+    MultiOperationExecutionFailureSchema,
+  } = rpcRuntime();
   const failure = err.findDetail(MultiOperationExecutionFailureSchema);
   if (failure === undefined) return { error: err, index: -1 };
   detailRegistry ??= createRegistry(
@@ -214,6 +212,7 @@ export async function executeUpdateWithStart(
 ): Promise<StartUpdateWithStartOutput> {
   const workflowId = input.start.options.id;
   const stage = updateStageToProto(input.update.waitForStage);
+  const { create, StartWorkflowExecutionRequestSchema, UpdateWorkflowExecutionRequestSchema } = rpcRuntime();
   const start = create(StartWorkflowExecutionRequestSchema, await buildStartRequest(ctx, input.start));
   const updateRequest = create(UpdateWorkflowExecutionRequestSchema, {
     namespace: ctx.namespace,

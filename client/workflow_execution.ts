@@ -5,12 +5,12 @@
  * @module
  */
 
-import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Payload } from "../common/failure_proto.ts";
 import type { DataConverter } from "../common/data_converter.ts";
 import type { UserMetadata } from "../gen/temporal/api/sdk/v1/user_metadata_pb.ts";
 import type { WorkflowExecutionInfo } from "../gen/temporal/api/workflow/v1/message_pb.ts";
 import type { DescribeWorkflowExecutionResponse } from "../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
+import { type ProtoTimestamp, timestampToDate } from "../common/timestamp.ts";
 import { decodeFirst, decodeMap } from "./_data.ts";
 import { decodeSearchAttributes, type TypedSearchAttributes } from "./search_attributes.ts";
 
@@ -84,8 +84,8 @@ export interface WorkflowExecutionCount {
   readonly groups: { readonly groupValues: unknown[]; readonly count: number }[];
 }
 
-function date(value: Parameters<typeof timestampDate>[0] | undefined): Date | undefined {
-  return value === undefined ? undefined : timestampDate(value);
+function date(value: ProtoTimestamp | undefined): Date | undefined {
+  return value === undefined ? undefined : timestampToDate(value);
 }
 
 function decodeText(dc: DataConverter, payload: Payload | undefined): Promise<string | undefined> {

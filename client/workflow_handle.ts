@@ -5,9 +5,9 @@
  * @module
  */
 
-import { create } from "@bufbuild/protobuf";
 import { CancelledFailure, TerminatedFailure, TimeoutFailure } from "../common/failures.ts";
-import { type History, type HistoryEvent, HistorySchema } from "../gen/temporal/api/history/v1/message_pb.ts";
+import type { History, HistoryEvent } from "../gen/temporal/api/history/v1/message_pb.ts";
+import { rpcRuntime } from "./_rpc_runtime_loader.ts";
 import { decodeFirst, decodeValues, failureToError } from "./_data.ts";
 import { type ClientContext, rpcOptionsOf } from "./_context.ts";
 import { continuedAsNewError, workflowFailedError } from "./_errors.ts";
@@ -436,6 +436,7 @@ export class WorkflowHandle<W extends WorkflowRef = string> {
   async fetchHistory(options: RpcOptions = {}): Promise<History> {
     const events: HistoryEvent[] = [];
     for await (const event of this.fetchHistoryEvents(options)) events.push(event);
+    const { create, HistorySchema } = rpcRuntime();
     return create(HistorySchema, { events });
   }
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compareExports } from "./lib/exports.ts";
+import { heavyStaticImports } from "./lib/static_imports.ts";
 import { compareTrees } from "./lib/tree_diff.ts";
 import { generate } from "./gen.ts";
 import { setupCrossSdk } from "../tests/cross_sdk/setup.ts";
@@ -69,6 +70,16 @@ const steps: Step[] = [
       );
       for (const p of problems) console.error(`  ${p}`);
       return problems.length ? `${problems.length} export difference(s)` : undefined;
+    },
+  },
+  {
+    name: "client import is light (gen/, protobuf and Connect-RPC load on connect)",
+    run: () => {
+      const heavy = heavyStaticImports("client/mod.ts", root);
+      for (const file of heavy.slice(0, 10)) console.error(`  imported statically: ${file}`);
+      return heavy.length
+        ? `client/mod.ts statically imports ${heavy.length} heavy file(s): import them in client/_rpc_runtime.ts`
+        : undefined;
     },
   },
   {

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import type { ConfigSource } from "./client_config.ts";
 import { ClientConfigError, ClientConfigErrorCode } from "./client_config_error.ts";
 
@@ -21,7 +20,7 @@ import { ClientConfigError, ClientConfigErrorCode } from "./client_config_error.
 export async function readConfigSource(source: ConfigSource, label: string): Promise<Uint8Array> {
   if ("path" in source) {
     try {
-      return new Uint8Array(await readFile(source.path));
+      return await readBytes(source.path);
     } catch (cause) {
       throw new ClientConfigError(
         ClientConfigErrorCode.ReadFailed,
@@ -40,7 +39,7 @@ export async function readConfigSource(source: ConfigSource, label: string): Pro
  */
 export async function readFileIfExists(path: string, label: string): Promise<Uint8Array | undefined> {
   try {
-    return new Uint8Array(await readFile(path));
+    return await readBytes(path);
   } catch (cause) {
     if (isNotFound(cause)) return undefined;
     throw new ClientConfigError(
@@ -60,4 +59,10 @@ function reason(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : String(err);
   return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+/** Reads a file; `node:fs` is loaded on first use, so importing the client does not pay for it. */
+async function readBytes(path: string): Promise<Uint8Array> {
+  const { readFile } = await import("node:fs/promises");
+  return new Uint8Array(await readFile(path));
 }

@@ -9,6 +9,12 @@ import {
   WorkflowExecutionAlreadyStartedFailureSchema,
 } from "../../gen/temporal/api/errordetails/v1/message_pb.ts";
 import { RPCCode, rpcCodeName, RPCError } from "../../client/mod.ts";
+import { loadRpcRuntime } from "../../client/_rpc_runtime_loader.ts";
+
+// Connect errors only ever come from a connection's transport, which has loaded the RPC runtime
+// (the Temporal error detail types); these tests make ConnectErrors by hand, so load it as
+// Connection.connect does.
+await loadRpcRuntime();
 
 function wireError(code: Code, message: string, details: ConnectError["details"]): ConnectError {
   const error = new ConnectError(message, code, { "x-from-server": "yes" });
