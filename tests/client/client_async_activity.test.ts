@@ -1,111 +1,91 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { create } from "@bufbuild/protobuf";
+import type { Client } from "../../client/client.ts";
 import { ApplicationFailure } from "../../common/failures.ts";
-import { CommandSchema } from "../../gen/temporal/api/command/v1/message_pb.ts";
-import { CommandType } from "../../gen/temporal/api/enums/v1/command_type_pb.ts";
 import { EventType } from "../../gen/temporal/api/enums/v1/event_type_pb.ts";
 import type { HistoryEvent } from "../../gen/temporal/api/history/v1/message_pb.ts";
-import { completeWorkflowTask } from "../support/raw_worker.ts";
-import type { Client } from "../../client/client.ts";
-import { eventually, fromPayload, nextTask, payload, testClient, uniqueId } from "./client_support.ts";
+import { CompleteAsyncError, info } from "../../worker/activity/mod.ts";
+import { assertReplays, eventually, sharedEnv } from "../e2e/e2e_support.ts";
+import { fromPayload, testClient, uniqueId } from "./client_support.ts";
+import { reviews } from "./workflows/reviews.ts";
 
-function scheduleActivity(activityId: string, taskQueue: string) {
-  return create(CommandSchema, {
-    commandType: CommandType.SCHEDULE_ACTIVITY_TASK,
-    attributes: {
-      case: "scheduleActivityTaskCommandAttributes",
-      value: {
-        activityId,
-        activityType: { name: "approve" },
-        taskQueue: { name: taskQueue },
-        input: { payloads: [payload(activityId)] },
-        startToCloseTimeout: { seconds: 60n },
-        heartbeatTimeout: { seconds: 60n },
-        retryPolicy: { maximumAttempts: 1 },
-      },
-    },
-  });
-}
+const workflowsPath = new URL("./workflows/reviews.ts", import.meta.url);
 
-async function pollActivity(client: Client, taskQueue: string) {
-  for (;;) {
-    const task = await client.workflowService.pollActivityTaskQueue(
-      { namespace: client.namespace, taskQueue: { name: taskQueue }, identity: "raw-activity-worker" },
-      { retry: false },
-    );
-    if (task.taskToken.length > 0) return task;
-  }
-}
+/** Task tokens of the `approve` activities that started, by workflow id and activity id. */
+const tokens = new Map<string, Uint8Array>();
+
+const activities = {
+  /** Leaves the activity running for the test to complete: records its task token and returns. */
+  approve(_request: string): never {
+    const { workflowExecution, activityId, taskToken } = info();
+    tokens.set(`${workflowExecution.workflowId}/${activityId}`, taskToken);
+    throw new CompleteAsyncError();
+  },
+};
+
+const { env } = sharedEnv({ workflowsPath, activities, taskQueue: uniqueId("client-async-activity") });
 
 function historyUntil(client: Client, workflowId: string, type: EventType): Promise<HistoryEvent> {
   return eventually(async () => {
     const events = (await client.getWorkflowHandle(workflowId).fetchHistory()).events;
     return events.find((e) => e.eventType === type);
-  });
+  }, `event type ${type} in the history of '${workflowId}'`);
 }
 
 test("async activity handles heartbeat, complete, fail and report cancellation, by token or by ids", async () => {
-  const { client, namespace, taskQueue } = await testClient();
-  try {
-    const activityQueue = uniqueId("acts");
-    const handle = await client.startWorkflow("with-activities", { id: uniqueId("wf"), taskQueue });
-    const first = await nextTask(client, taskQueue);
-    await completeWorkflowTask(client.workflowService, namespace, first, [
-      scheduleActivity("a-complete", activityQueue),
-      scheduleActivity("a-fail", activityQueue),
-      scheduleActivity("a-cancel", activityQueue),
-    ]);
-    const tasks = new Map<string, Awaited<ReturnType<typeof pollActivity>>>();
-    while (tasks.size < 3) {
-      const task = await pollActivity(client, activityQueue);
-      tasks.set(task.activityId, task);
-    }
+  const { client, taskQueue } = await env();
+  const workflowId = uniqueId("wf");
+  const handle = await client.startWorkflow(reviews, { id: workflowId, taskQueue });
+  const tokenOf = (activityId: string) =>
+    eventually(() => tokens.get(`${workflowId}/${activityId}`), `activity '${activityId}' to start`);
 
-    // By task token: heartbeat then complete.
-    const byToken = client.getAsyncActivityHandle({ taskToken: tasks.get("a-complete")!.taskToken });
-    const beat = await byToken.heartbeat(["halfway"]);
-    assert.equal(beat.cancelRequested, false);
-    await byToken.complete({ approved: true });
-    const completed = await historyUntil(client, handle.workflowId, EventType.ACTIVITY_TASK_COMPLETED);
-    assert.ok(completed.attributes.case === "activityTaskCompletedEventAttributes");
-    assert.deepEqual(fromPayload(completed.attributes.value.result?.payloads[0]), { approved: true });
+  const taskTokens = {
+    complete: await tokenOf("a-complete"),
+    fail: await tokenOf("a-fail"),
+    cancel: await tokenOf("a-cancel"),
+  };
+  // The three activities were scheduled together, by one workflow task.
+  const scheduled = (await handle.fetchHistory()).events.flatMap((e) =>
+    e.attributes.case === "activityTaskScheduledEventAttributes" ? [e.attributes.value] : []
+  );
+  assert.deepEqual(scheduled.map((a) => a.activityId), ["a-complete", "a-fail", "a-cancel"]);
+  assert.equal(new Set(scheduled.map((a) => a.workflowTaskCompletedEventId)).size, 1);
 
-    // By workflow id and activity id: fail.
-    const byIds = client.getAsyncActivityHandle({ workflowId: handle.workflowId, activityId: "a-fail" });
-    await byIds.fail(ApplicationFailure.nonRetryable("Rejected by reviewer", "Rejected"));
-    const failed = await historyUntil(client, handle.workflowId, EventType.ACTIVITY_TASK_FAILED);
-    assert.ok(failed.attributes.case === "activityTaskFailedEventAttributes");
-    assert.equal(failed.attributes.value.failure?.message, "Rejected by reviewer");
-    const info = failed.attributes.value.failure?.failureInfo;
-    assert.ok(info?.case === "applicationFailureInfo");
-    assert.equal(info.value.type, "Rejected");
+  // By task token: heartbeat then complete.
+  const byToken = client.getAsyncActivityHandle({ taskToken: taskTokens.complete });
+  const beat = await byToken.heartbeat(["halfway"]);
+  assert.equal(beat.cancelRequested, false);
+  await byToken.complete({ approved: true });
+  const completed = await historyUntil(client, workflowId, EventType.ACTIVITY_TASK_COMPLETED);
+  assert.ok(completed.attributes.case === "activityTaskCompletedEventAttributes");
+  assert.deepEqual(fromPayload(completed.attributes.value.result?.payloads[0]), { approved: true });
 
-    // Cancellation: the workflow asks, the heartbeat tells, the handle reports it.
-    const second = await nextTask(client, taskQueue);
-    const scheduled = (await handle.fetchHistory()).events.find((e) =>
-      e.attributes.case === "activityTaskScheduledEventAttributes" &&
-      e.attributes.value.activityId === "a-cancel"
-    )!;
-    await completeWorkflowTask(client.workflowService, namespace, second, [
-      create(CommandSchema, {
-        commandType: CommandType.REQUEST_CANCEL_ACTIVITY_TASK,
-        attributes: {
-          case: "requestCancelActivityTaskCommandAttributes",
-          value: { scheduledEventId: scheduled.eventId },
-        },
-      }),
-    ]);
-    const cancelHandle = client.getAsyncActivityHandle({ taskToken: tasks.get("a-cancel")!.taskToken });
-    assert.equal((await cancelHandle.heartbeat()).cancelRequested, true);
-    await cancelHandle.reportCancellation(["stopped"]);
-    const cancelled = await historyUntil(client, handle.workflowId, EventType.ACTIVITY_TASK_CANCELED);
-    assert.ok(cancelled.attributes.case === "activityTaskCanceledEventAttributes");
-    assert.deepEqual(cancelled.attributes.value.details?.payloads.map(fromPayload), ["stopped"]);
-    await handle.terminate();
-  } finally {
-    await client.connection.close();
-  }
+  // By workflow id and activity id: fail.
+  const byIds = client.getAsyncActivityHandle({ workflowId, activityId: "a-fail" });
+  await byIds.fail(ApplicationFailure.nonRetryable("Rejected by reviewer", "Rejected"));
+  const failed = await historyUntil(client, workflowId, EventType.ACTIVITY_TASK_FAILED);
+  assert.ok(failed.attributes.case === "activityTaskFailedEventAttributes");
+  assert.equal(failed.attributes.value.failure?.message, "Rejected by reviewer");
+  const failureInfo = failed.attributes.value.failure?.failureInfo;
+  assert.ok(failureInfo?.case === "applicationFailureInfo");
+  assert.equal(failureInfo.value.type, "Rejected");
+
+  // Cancellation: the workflow asks once the other two have ended, the heartbeat tells, the handle reports it.
+  const cancelHandle = client.getAsyncActivityHandle({ taskToken: taskTokens.cancel });
+  await historyUntil(client, workflowId, EventType.ACTIVITY_TASK_CANCEL_REQUESTED);
+  assert.equal((await cancelHandle.heartbeat()).cancelRequested, true);
+  await cancelHandle.reportCancellation(["stopped"]);
+  const cancelled = await historyUntil(client, workflowId, EventType.ACTIVITY_TASK_CANCELED);
+  assert.ok(cancelled.attributes.case === "activityTaskCanceledEventAttributes");
+  assert.deepEqual(cancelled.attributes.value.details?.payloads.map(fromPayload), ["stopped"]);
+
+  // The workflow saw each outcome.
+  assert.deepEqual(await handle.result(), {
+    approval: { approved: true },
+    rejection: "Rejected: Rejected by reviewer",
+    cancelled: true,
+  });
+  await assertReplays(handle, workflowsPath);
 });
 
 test("an async activity handle needs a task token or workflow and activity ids", async () => {

@@ -5,8 +5,12 @@ import { Connection } from "../../client/connection.ts";
 import { loadClientConnectConfig } from "../../client/envconfig/mod.ts";
 import { RPCError } from "../../client/rpc_error.ts";
 import { startFakeServer } from "./connection_fake_server.ts";
-import { completeNext, testClient, uniqueId } from "./client_support.ts";
+import { testClient, uniqueId } from "./client_support.ts";
+import { greet } from "./workflows/basics.ts";
+import { assertReplays, startWorker } from "../e2e/e2e_support.ts";
 import { devServer } from "../support/servers.ts";
+
+const basicWorkflows = new URL("./workflows/basics.ts", import.meta.url);
 
 test("Client.connect defaults the namespace and exposes the connection, identity and raw services", async () => {
   const { address } = await devServer();
@@ -45,11 +49,15 @@ test("config() is a shallow copy: new Client({ ...config(), namespace }) shares 
       sibling.startWorkflow("wf", { id: uniqueId("wf"), taskQueue }),
       (err: unknown) => err instanceof RPCError && /sandglass-other/.test(err.message),
     );
-    // The original still works on the shared connection.
-    const id = uniqueId("wf");
-    const pending = client.executeWorkflow("wf", { id, taskQueue });
-    await completeNext(client, taskQueue, "ok");
-    assert.equal(await pending, "ok");
+    // The original still works on the shared connection, with a worker on it.
+    const worker = await startWorker(client, { taskQueue, workflowsPath: basicWorkflows });
+    try {
+      const id = uniqueId("wf");
+      assert.equal(await client.executeWorkflow(greet, { args: ["shared"], id, taskQueue }), "Hello, shared");
+      await assertReplays(client.getWorkflowHandle(id), basicWorkflows);
+    } finally {
+      await worker.shutdown();
+    }
   } finally {
     await client.connection.close();
   }

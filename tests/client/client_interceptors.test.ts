@@ -1,8 +1,53 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
+import { Client } from "../../client/client.ts";
 import type { ClientInterceptor } from "../../client/interceptors.ts";
-import { acceptAndComplete, answerQuery, completeWorkflowTask } from "../support/raw_worker.ts";
-import { ackNext, fromPayload, nextTask, payload, testClient, uniqueId } from "./client_support.ts";
+import type { Worker } from "../../worker/worker.ts";
+import { assertReplays, startWorker } from "../e2e/e2e_support.ts";
+import { devServer } from "../support/servers.ts";
+import { fromPayload, payload, testClient, uniqueId } from "./client_support.ts";
+import { intercepted } from "./workflows/intercepted.ts";
+
+const workflowsPath = new URL("./workflows/intercepted.ts", import.meta.url);
+
+/** The `trace` header of each query the worker received. */
+const queryTraces: unknown[] = [];
+
+let started: Promise<{ workerClient: Client; worker: Worker; taskQueue: string }> | undefined;
+
+/**
+ * A worker on its own client whose workflow-task polls are recorded: workflow code has no
+ * interceptor for queries, so the worker's poll response is where a test can see that a query's
+ * header reached the worker (a legacy query task, or a query attached to a workflow task).
+ */
+function env() {
+  started ??= (async () => {
+    const { address, namespace } = await devServer();
+    const workerClient = await Client.connect(address, { namespace });
+    const service = workerClient.connection.workflowService;
+    const poll = service.pollWorkflowTaskQueue.bind(service);
+    service.pollWorkflowTaskQueue = async (request, options) => {
+      const response = await poll(request, options);
+      for (const query of [response.query, ...Object.values(response.queries)]) {
+        if (query !== undefined) queryTraces.push(fromPayload(query.header?.fields["trace"]));
+      }
+      return response;
+    };
+    const taskQueue = uniqueId("client-interceptors");
+    const worker = await startWorker(workerClient, { taskQueue, workflowsPath });
+    return { workerClient, worker, taskQueue };
+  })();
+  return started;
+}
+after(async () => {
+  if (started === undefined) return;
+  const { workerClient, worker } = await started;
+  try {
+    await worker.shutdown();
+  } finally {
+    await workerClient.connection.close();
+  }
+});
 
 test("interceptors wrap every call in order and their headers reach the worker in the requests", async () => {
   const seen: string[] = [];
@@ -48,43 +93,38 @@ test("interceptors wrap every call in order and their headers reach the worker i
       return next(input);
     },
   };
-  const { client, namespace, taskQueue } = await testClient({ interceptors: [outer, inner] });
+  const { taskQueue } = await env();
+  const { client } = await testClient({ interceptors: [outer, inner] });
   try {
-    const handle = await client.startWorkflow("intercepted", { id: uniqueId("wf"), taskQueue });
-    const first = await ackNext(client, taskQueue);
-    const started = first.response.history?.events[0];
-    assert.ok(started?.attributes.case === "workflowExecutionStartedEventAttributes");
-    assert.equal(fromPayload(started.attributes.value.header?.fields["trace"]), "trace-1");
-
+    const handle = await client.startWorkflow(intercepted, { id: uniqueId("wf"), taskQueue });
     await handle.signal("ping");
-    await ackNext(client, taskQueue); // the task the signal brought
-    const pendingQuery = handle.query("state");
-    const qTask = await nextTask(client, taskQueue);
-    assert.equal(fromPayload(qTask.response.query?.header?.fields["trace"]), "trace-3");
-    await answerQuery(client.workflowService, namespace, qTask, { result: [payload("ok")] });
-    assert.equal(await pendingQuery, "ok");
-    const signalled = (await handle.fetchHistory()).events.find((e) =>
-      e.attributes.case === "workflowExecutionSignaledEventAttributes"
-    );
-    assert.ok(signalled?.attributes.case === "workflowExecutionSignaledEventAttributes");
-    assert.equal(fromPayload(signalled.attributes.value.header?.fields["trace"]), "trace-2");
-
-    const pendingUpdate = handle.executeUpdate("u");
-    let updateTask = await nextTask(client, taskQueue);
-    while (updateTask.updates.length === 0) {
-      await completeWorkflowTask(client.workflowService, namespace, updateTask, []);
-      updateTask = await nextTask(client, taskQueue);
-    }
-    assert.equal(fromPayload(updateTask.updates[0]!.request.input?.header?.fields["trace"]), "trace-4");
-    const reply = acceptAndComplete(updateTask.updates[0]!, { success: [payload(null)] });
-    await completeWorkflowTask(client.workflowService, namespace, updateTask, reply.commands, reply.messages);
-    await pendingUpdate;
+    assert.equal(await handle.query("state"), "ok:1");
+    assert.deepEqual(queryTraces, ["trace-3"], "the query's header reached the worker");
+    assert.equal(await handle.executeUpdate("u"), null);
 
     await handle.describe();
     const count = await client.countWorkflows(`WorkflowId = '${handle.workflowId}'`);
     assert.ok(count.count >= 1000, "an interceptor can change the output");
     await handle.terminate("cleanup");
-    const last = (await handle.fetchHistory()).events.at(-1);
+
+    const history = await assertReplays(handle, workflowsPath);
+    const startedEvent = history.events[0];
+    assert.ok(startedEvent?.attributes.case === "workflowExecutionStartedEventAttributes");
+    assert.equal(fromPayload(startedEvent.attributes.value.header?.fields["trace"]), "trace-1");
+    const signalled = history.events.find((e) =>
+      e.attributes.case === "workflowExecutionSignaledEventAttributes"
+    );
+    assert.ok(signalled?.attributes.case === "workflowExecutionSignaledEventAttributes");
+    assert.equal(fromPayload(signalled.attributes.value.header?.fields["trace"]), "trace-2");
+    const accepted = history.events.find((e) =>
+      e.attributes.case === "workflowExecutionUpdateAcceptedEventAttributes"
+    );
+    assert.ok(accepted?.attributes.case === "workflowExecutionUpdateAcceptedEventAttributes");
+    assert.equal(
+      fromPayload(accepted.attributes.value.acceptedRequest?.input?.header?.fields["trace"]),
+      "trace-4",
+    );
+    const last = history.events.at(-1);
     assert.ok(last?.attributes.case === "workflowExecutionTerminatedEventAttributes");
     assert.equal(last.attributes.value.reason, "cleanup (audited)");
     assert.deepEqual(seen.filter((s) => s.endsWith("start") || s.endsWith("describe")), [

@@ -2,9 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RPCError } from "../../client/rpc_error.ts";
 import { defineSearchAttributeKey, SearchAttributeType } from "../../client/search_attributes.ts";
-import type { PollWorkflowTaskQueueResponse } from "../../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
-import { completeCommand } from "../support/raw_worker.ts";
-import { payload, temporalCliJson, testClient, uniqueId } from "./client_support.ts";
+import { assertReplays, sharedEnv } from "../e2e/e2e_support.ts";
+import { temporalCliJson, testClient, uniqueId } from "./client_support.ts";
+import { greet } from "./workflows/basics.ts";
+
+const workflowsPath = new URL("./workflows/basics.ts", import.meta.url);
+const { env } = sharedEnv({ workflowsPath, taskQueue: uniqueId("client-start-options") });
 
 const keyword = defineSearchAttributeKey("SandglassKeyword", SearchAttributeType.KEYWORD);
 const int = defineSearchAttributeKey("SandglassInt", SearchAttributeType.INT);
@@ -166,38 +169,30 @@ test("a payload over the server's size limit fails with an error that says so", 
   }
 });
 
-test("requestEagerStart hands the first workflow task to a registered worker in the start response", async () => {
-  const { client, namespace, taskQueue } = await testClient();
-  try {
-    const received: PollWorkflowTaskQueueResponse[] = [];
-    const unregister = client.eagerStart.register(taskQueue, {
-      reserve: () => (task) => {
-        if (task) received.push(task);
-      },
-    });
-    const id = uniqueId("wf");
-    const handle = await client.startWorkflow("eager", { id, taskQueue, requestEagerStart: true });
-    unregister();
-    assert.equal(received.length, 1);
-    const task = received[0]!;
-    assert.equal(task.workflowExecution?.workflowId, id);
-    await client.workflowService.respondWorkflowTaskCompleted({
-      namespace,
-      taskToken: task.taskToken,
-      identity: "eager-test",
-      commands: [completeCommand([payload("eagerly done")])],
-    });
-    assert.equal(await handle.result(), "eagerly done");
+test("requestEagerStart hands the first workflow task to the client's worker in the start response", async () => {
+  const { client, taskQueue } = await env();
+  const handle = await client.startWorkflow(greet, {
+    args: ["eager"],
+    id: uniqueId("wf"),
+    taskQueue,
+    requestEagerStart: true,
+  });
+  assert.equal(await handle.result(), "Hello, eager");
+  const history = await assertReplays(handle, workflowsPath);
+  const started = history.events[0];
+  assert.ok(started?.attributes.case === "workflowExecutionStartedEventAttributes");
+  assert.equal(started.attributes.value.eagerExecutionAccepted, true, "the start response carried the task");
 
-    // Without a registered worker the client does not ask for eager execution: the task goes to the queue.
-    const other = await client.startWorkflow("eager", {
-      id: uniqueId("wf"),
-      taskQueue,
-      requestEagerStart: true,
-    });
-    assert.equal(received.length, 1);
-    await other.terminate();
-  } finally {
-    await client.connection.close();
-  }
+  // Without a worker for the task queue on this client, the client does not ask for eager
+  // execution (the server would accept, and the task would wait in a response nobody runs).
+  const other = await client.startWorkflow(greet, {
+    args: ["queued"],
+    id: uniqueId("wf"),
+    taskQueue: uniqueId("no-worker"),
+    requestEagerStart: true,
+  });
+  const otherStarted = (await other.fetchHistory()).events[0];
+  assert.ok(otherStarted?.attributes.case === "workflowExecutionStartedEventAttributes");
+  assert.equal(otherStarted.attributes.value.eagerExecutionAccepted, false);
+  await other.terminate();
 });

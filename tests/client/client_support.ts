@@ -1,18 +1,13 @@
 /**
- * Helpers of the Client tests: a client on the test dev server, payloads, and the raw-worker
- * steps most tests share.
+ * Helpers of the Client tests: a client on the test dev server, payloads, the Temporal CLI and
+ * polling for eventually consistent reads. Tests whose workflows must answer run a real worker
+ * (see `sharedEnv` and `startWorker` in tests/e2e/e2e_support.ts) with workflows in ./workflows/.
  */
 import { execFile } from "node:child_process";
 import { Client, type ClientConnectOptions } from "../../client/client.ts";
 import type { Payload } from "../../gen/temporal/api/common/v1/message_pb.ts";
 import { defaultPayloadConverter } from "../../common/default_payload_converter.ts";
 import { locateTemporalCli } from "../../testing/mod.ts";
-import {
-  completeCommand,
-  completeWorkflowTask,
-  pollWorkflowTask,
-  type RawTask,
-} from "../support/raw_worker.ts";
 import { devServer, uniqueId } from "../support/servers.ts";
 
 export { uniqueId };
@@ -26,7 +21,7 @@ export async function testClient(
   return { client, namespace, taskQueue: uniqueId("tq"), address };
 }
 
-/** A value as the default payload converter writes it (the shape the raw worker sends). */
+/** A value as the default payload converter writes it (e.g. a header an interceptor adds). */
 export function payload(value: unknown): Payload {
   return defaultPayloadConverter.toPayload(value) as Payload;
 }
@@ -34,27 +29,6 @@ export function payload(value: unknown): Payload {
 /** Decodes a payload with the default payload converter. */
 export function fromPayload(p: Payload | undefined): unknown {
   return p === undefined ? undefined : defaultPayloadConverter.fromPayload(p);
-}
-
-/** Polls the next workflow task of the queue. */
-export function nextTask(client: Client, taskQueue: string): Promise<RawTask> {
-  return pollWorkflowTask(client.workflowService, client.namespace, taskQueue);
-}
-
-/** Polls the next workflow task and completes the workflow with `result`. */
-export async function completeNext(client: Client, taskQueue: string, result: unknown): Promise<RawTask> {
-  const task = await nextTask(client, taskQueue);
-  await completeWorkflowTask(client.workflowService, client.namespace, task, [
-    completeCommand([payload(result)]),
-  ]);
-  return task;
-}
-
-/** Polls the next workflow task and completes it with no command (the workflow keeps running). */
-export async function ackNext(client: Client, taskQueue: string): Promise<RawTask> {
-  const task = await nextTask(client, taskQueue);
-  await completeWorkflowTask(client.workflowService, client.namespace, task, []);
-  return task;
 }
 
 /** Runs the Temporal CLI and parses its JSON output. */

@@ -1,8 +1,9 @@
 /**
  * A test double for the worker side, made of raw WorkflowService calls: poll a workflow task on a
  * task queue and answer it with commands (complete, fail, continue-as-new), protocol messages
- * (accept / complete / reject an update), or a legacy query answer. Client tests use it wherever a
- * workflow must answer, so they depend on the real server only.
+ * (accept / complete / reject an update), or a legacy query answer. Tests that need the protocol
+ * itself in hand use it (e.g. the activity executor tests schedule activities without a workflow
+ * worker); tests where a workflow must answer run real workflows on a real Worker instead.
  */
 import { create } from "@bufbuild/protobuf";
 import { type Any, anyPack, anyUnpack } from "@bufbuild/protobuf/wkt";
