@@ -12,14 +12,19 @@
  * 4. start-up: from spawning the worker process to the completion of a workflow that was queued
  *    before it started (the first workflow task), measured in every scenario (median shown).
  *
+ * On Node, Sandglass's worker runs from the compiled npm package (dist/, built by `npm run build` at the
+ * start of the run), as npm users get it and as the official SDK ships; `--from-source` runs it from the
+ * TypeScript sources instead (type stripping at every start). Deno and Bun run the sources.
+ *
  * Options: `--scale F` multiplies the counts (env BENCH_SCALE, e.g. 0.05 for a quick run);
  * `--address host:port` uses a running dev server (env BENCH_ADDRESS; default: start one through
  * testing/); `--runtimes node,deno,bun` for Sandglass's worker (env BENCH_RUNTIMES, default node).
  * @module
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { Client } from "../client/client.ts";
 import { startDevServer } from "../testing/mod.ts";
 import { commandFor, cpuSeconds, hasRuntime, memory, ratio, type Runtime } from "./_child.ts";
@@ -61,7 +66,7 @@ interface Figures {
   rssPerCachedKiB?: number;
 }
 
-type Sdk = { name: string; runtime: Runtime; script: string };
+type Sdk = { name: string; runtime: Runtime; script: string; env?: Record<string, string> };
 
 let uid = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++uid}`;
@@ -107,6 +112,7 @@ async function withWorker(
       ...process.env,
       BENCH_ADDRESS: address,
       BENCH_TASK_QUEUE: taskQueue,
+      ...sdk.env,
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -195,12 +201,26 @@ async function idleScenario(sdk: Sdk, count: number): Promise<Figures> {
   });
 }
 
+const fromSource = process.argv.includes("--from-source");
+if (!fromSource && runtimes.includes("node")) {
+  console.error("[bench] building dist/ (npm run build) for the Node worker");
+  const built = spawnSync(process.execPath, [
+    fileURLToPath(new URL("../scripts/build-npm.ts", import.meta.url)),
+  ], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (built.status !== 0) {
+    throw new Error("npm run build failed; rerun with --from-source to bench the sources");
+  }
+}
+
 const sdks: Sdk[] = [
   { name: "official (node)", runtime: "node", script: "worker_official.ts" },
   ...runtimes.filter(hasRuntime).map((runtime) => ({
     name: `sandglass (${runtime})`,
     runtime,
     script: "worker_sandglass.ts",
+    ...(runtime === "node" && !fromSource ? { env: { BENCH_FROM_DIST: "1" } } : {}),
   })),
 ];
 

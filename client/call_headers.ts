@@ -41,6 +41,9 @@ export function validateMetadata(metadata: Readonly<Record<string, string>>): vo
   }
 }
 
+/** Server features this client supports (the server's `supported-features` negotiation). */
+const SUPPORTED_FEATURES = "follows-next-run-id";
+
 /**
  * Validates an API key before any I/O.
  *
@@ -66,5 +69,8 @@ export function callHeaders(
   if (apiKey !== undefined && !headers.has("authorization")) headers.set("authorization", `Bearer ${apiKey}`);
   if (!headers.has("client-name")) headers.set("client-name", SDK_NAME);
   if (!headers.has("client-version")) headers.set("client-version", SDK_VERSION);
+  // Tells the server that `result()` follows `newExecutionRunId` on completed, failed and timed-out
+  // close events; without it the server disguises a retried or cron run's close as continue-as-new.
+  if (!headers.has("supported-features")) headers.set("supported-features", SUPPORTED_FEATURES);
   return headers;
 }

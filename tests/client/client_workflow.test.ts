@@ -220,6 +220,16 @@ test("result follows a workflow retry to the attempt that succeeded", async () =
   const retried = client.getWorkflowHandle(id, { runId: failed.attributes.value.newExecutionRunId });
   const last = await assertReplays(retried, workflowsPath);
   assert.equal(last.events.at(-1)?.eventType, EventType.WORKFLOW_EXECUTION_COMPLETED);
+  // Not following runs, the first attempt's own outcome: a failure, not a continue-as-new (the
+  // client tells the server it follows newExecutionRunId on close events).
+  await assert.rejects(
+    client.getWorkflowHandle(id, { runId: handle.resultRunId! }).result({ followRuns: false }),
+    (err: unknown) => {
+      assert.ok(err instanceof WorkflowFailedError, String(err));
+      assert.equal((err.cause as Error).message, "Attempt 1 failed");
+      return true;
+    },
+  );
 });
 
 test("cancel records a cancel request; a workflow that accepts it makes result throw CancelledFailure", async () => {
