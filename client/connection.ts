@@ -118,6 +118,7 @@ export class Connection {
 
   #apiKey: string | undefined;
   #metadata: Readonly<Record<string, string>>;
+  #baseHeaders: Headers | undefined;
   readonly #sessionManager: SessionManager;
   readonly #transport: Transport;
   readonly #closeController = new AbortController();
@@ -148,7 +149,11 @@ export class Connection {
     this.#transport = runtime.createGrpcTransport({ baseUrl, sessionManager: this.#sessionManager });
     const context: CallContext = {
       transport: () => this.#transport,
-      headers: (perCall) => callHeaders(perCall, this.#metadata, this.#apiKey),
+      // Calls without headers of their own share one Headers (the transport copies it).
+      headers: (perCall) =>
+        perCall === undefined
+          ? (this.#baseHeaders ??= callHeaders(undefined, this.#metadata, this.#apiKey))
+          : callHeaders(perCall, this.#metadata, this.#apiKey),
       retry: settings.retry,
       rpcTimeoutMs: settings.rpcTimeoutMs,
       longPollTimeoutMs: LONG_POLL_TIMEOUT_MS,
@@ -267,6 +272,7 @@ export class Connection {
   setApiKey(apiKey: string | undefined): void {
     validateApiKey(apiKey);
     this.#apiKey = apiKey;
+    this.#baseHeaders = undefined;
   }
 
   /**
@@ -282,6 +288,7 @@ export class Connection {
   setMetadata(metadata: Record<string, string>): void {
     validateMetadata(metadata);
     this.#metadata = Object.freeze({ ...metadata });
+    this.#baseHeaders = undefined;
   }
 
   /**
