@@ -11,6 +11,7 @@
 import { BUNDLE_SUPPORTED } from "./protocol.ts";
 import * as esbuild from "esbuild";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import path from "node:path";
@@ -161,7 +162,8 @@ function sharedRuntimeImports(): esbuild.Plugin {
   return {
     name: "sandglass-shared-runtime",
     setup(build) {
-      build.onResolve({ filter: /(?:^|\/)mod\.ts$|^(?:sandglass|@sandglass\/sdk)\/workflow$/ }, (args) => {
+      // `mod.js` too: SDK modules bundled from the npm package's dist/ (e.g. the tracing module) import it so.
+      build.onResolve({ filter: /(?:^|\/)mod\.[jt]s$|^(?:sandglass|@sandglass\/sdk)\/workflow$/ }, (args) => {
         const target = SANDGLASS_SPECIFIER.test(args.path)
           ? SANDBOX_SUBPATHS.workflow
           : path.resolve(args.resolveDir, args.path);
@@ -301,7 +303,7 @@ async function runtimeScript(runtime: string, useCache: boolean): Promise<Runtim
           `import * as runtime from ${JSON.stringify(runtime)};`,
           `import * as workflow from ${JSON.stringify(SANDBOX_SUBPATHS.workflow)};`,
           // Plain objects (module namespaces hide their values behind getters), frozen by the prelude.
-          `export default { createRuntime: runtime.createRuntime, exitRun: runtime.exitRun, workflow: { ...workflow } };`,
+          `export default { createRuntime: runtime.createRuntime, exitRun: runtime.exitRun, describeWorkflows: runtime.describeWorkflows, workflow: { ...workflow } };`,
         ].join("\n"),
         resolveDir: SANDBOX_DIR,
         sourcefile: "sandglass-runtime-entry.js",
@@ -370,6 +372,40 @@ async function unchanged(digests: ReadonlyMap<string, string>): Promise<boolean>
   return true;
 }
 
+/** Whether the files still have these digests, read synchronously (for {@linkcode cachedBundleSync}). */
+function unchangedSync(digests: ReadonlyMap<string, string>): boolean {
+  for (const [file, digest] of digests) {
+    try {
+      if (sha256(readFileSync(file)) !== digest) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The cache key of a bundle: its entry, runtime and interceptor files. Internal. */
+export function bundleCacheKey(workflows: string | URL, options: Partial<BundleOptions> = {}): string {
+  const entry = toPath(workflows);
+  const runtime = toPath(options.runtimeModule ?? DEFAULT_RUNTIME);
+  return [entry, runtime, ...(options.interceptorModules ?? []).map(toPath)].join("\0");
+}
+
+/** The cached bundle of `key` if none of its input files changed (read synchronously). Internal. */
+export function cachedBundleSync(key: string): WorkflowBundle | undefined {
+  const cached = cache.get(key);
+  return cached !== undefined && unchangedSync(cached.digests) ? cached.bundle : undefined;
+}
+
+/** Caches a bundle built elsewhere (e.g. in a helper thread) with its input digests. Internal. */
+export function rememberBundle(
+  key: string,
+  bundle: WorkflowBundle,
+  digests: ReadonlyMap<string, string>,
+): void {
+  cache.set(key, { digests, bundle });
+}
+
 /**
  * Bundles a workflows module for the sandbox.
  *
@@ -387,13 +423,24 @@ export async function bundleWorkflows(
   workflows: string | URL,
   options: Partial<BundleOptions> = {},
 ): Promise<WorkflowBundle> {
+  return (await bundleWithDigests(workflows, options)).bundle;
+}
+
+/**
+ * {@linkcode bundleWorkflows}, also returning the SHA-256 of every input file (what the cache
+ * compares). Internal: for bundling in a helper thread.
+ */
+export async function bundleWithDigests(
+  workflows: string | URL,
+  options: Partial<BundleOptions> = {},
+): Promise<{ bundle: WorkflowBundle; digests: ReadonlyMap<string, string> }> {
   const entry = toPath(workflows);
   const runtime = toPath(options.runtimeModule ?? DEFAULT_RUNTIME);
   const interceptorPaths = (options.interceptorModules ?? []).map(toPath);
-  const key = [entry, runtime, ...interceptorPaths].join("\0");
+  const key = bundleCacheKey(workflows, options);
   const cached = cache.get(key);
   if (options.cache !== false && cached !== undefined && (await unchanged(cached.digests))) {
-    return cached.bundle;
+    return cached;
   }
 
   const absWorkingDir = path.dirname(entry);
@@ -445,7 +492,7 @@ export async function bundleWorkflows(
     inputs: Object.freeze(inputs),
   });
   if (useCache) cache.set(key, { digests, bundle });
-  return bundle;
+  return { bundle, digests };
 }
 
 /** Like `Promise.all`, but settles only after every promise did; rejects with the first failure. */

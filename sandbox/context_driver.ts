@@ -7,7 +7,7 @@
 
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten";
 import type { WorkflowBundle } from "./bundler.ts";
-import type { Completion, FailureJson } from "./protocol.ts";
+import type { Completion, FailureJson, WorkflowsDescription } from "./protocol.ts";
 import { FaultKind, SandboxFault } from "./limits.ts";
 import type { SourceMapper } from "./source_map.ts";
 
@@ -271,6 +271,33 @@ export class ContextDriver {
       }
       return out;
     } finally {
+      deadline.at = Number.POSITIVE_INFINITY;
+    }
+  }
+
+  /**
+   * Loads the user's modules once, outside any run, under the activation deadline, and lists
+   * their workflow types (see the prelude's `describe`).
+   * @throws {SandboxFault} When the modules block, run out of memory or break the context.
+   */
+  describe(deadline: Deadline): WorkflowsDescription {
+    this.#deadline = deadline;
+    deadline.fired = false;
+    deadline.overMemory = false;
+    deadline.at = performance.now() + this.#info.timeoutMs;
+    const describe = this.#context.getProp(this.#entry, "describe");
+    try {
+      const json = this.#call(describe);
+      this.#drain();
+      if (deadline.fired || deadline.overMemory) {
+        throw this.#fault({
+          name: "InternalError",
+          message: deadline.overMemory ? "out of memory" : "interrupted",
+        });
+      }
+      return JSON.parse(json) as WorkflowsDescription;
+    } finally {
+      describe.dispose();
       deadline.at = Number.POSITIVE_INFINITY;
     }
   }

@@ -8,7 +8,7 @@
  */
 
 import type { QuickJSWASMModule } from "quickjs-emscripten";
-import type { Activation, Completion, FailureJson, LogRecord } from "./protocol.ts";
+import type { Activation, Completion, FailureJson, LogRecord, WorkflowsDescription } from "./protocol.ts";
 import { BUNDLE_LINE_OFFSET, type WorkflowBundle } from "./bundler.ts";
 import { type Deadline, type DriverInfo, limitMemoryGrowth } from "./context_driver.ts";
 import { DEFAULT_LIMITS, FaultKind, SandboxFault, type SandboxLimits } from "./limits.ts";
@@ -171,6 +171,44 @@ export class WorkflowHost {
     const completion = this.#parse(json);
     if (completion.failure !== undefined) this.evict(runId);
     return completion;
+  }
+
+  /**
+   * Loads the bundle's modules once, outside any run, and lists their workflow types: the check a
+   * worker makes before it polls. A module that throws (or blocks) while loading comes back as a
+   * `load` problem, two exports of one workflow type as a `register` problem.
+   *
+   * @example
+   * ```ts
+   * const description = await host.describeWorkflows();
+   * if (description.ok) console.log(description.types);
+   * ```
+   */
+  async describeWorkflows(): Promise<WorkflowsDescription> {
+    if (this.#disposed) throw new Error("The workflow host is disposed; create a new one");
+    const isolate = await this.#isolateWithRoom();
+    const { mapper, runtimeMapper } = this.#info;
+    const { filename, runtimeFilename } = this.#options.bundle;
+    const map = (text: string) => runtimeMapper.rewrite(mapper.rewrite(text, filename), runtimeFilename);
+    let description: WorkflowsDescription;
+    try {
+      description = isolate.strategy.describe(isolate.deadline);
+    } catch (error) {
+      const fault = error instanceof SandboxFault ? error : undefined;
+      if (fault === undefined || fault.kind === FaultKind.Poisoned) {
+        this.#discard(isolate, `Loading the workflow modules broke the isolate: ${String(error)}`);
+      } else if (fault.kind === FaultKind.Memory) {
+        isolate.retiring = true;
+      }
+      return {
+        ok: false,
+        stage: "load",
+        message: fault?.message ?? String(error),
+        stack: fault?.workflowStack ?? "",
+      };
+    }
+    if (description.ok) return description;
+    return { ...description, message: map(description.message), stack: map(description.stack) };
   }
 
   #parse(json: string): Completion {

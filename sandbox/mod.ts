@@ -6,6 +6,9 @@
 
 export type { BundleOptions, WorkflowBundle } from "./bundler.ts";
 export { bundleWorkflows, stopBundler, WorkflowBundleError } from "./bundler.ts";
+export { bundleWorkflowsSync } from "./bundle_sync.ts";
+export { describeWorkflowsInVm } from "./describe_workflows_in_vm.ts";
+export type { WorkflowsDescription, WorkflowTypes } from "./protocol.ts";
 export type { PoisonedEvent, WorkflowHostOptions, WorkflowHostStats } from "./host.ts";
 export { createWorkflowHost, WorkflowHost } from "./host.ts";
 export type { SandboxLimits } from "./limits.ts";

@@ -25,6 +25,8 @@ import type {
   FailureJson,
   LogRecord,
   WorkflowRuntime,
+  WorkflowsDescription,
+  WorkflowTypes,
 } from "./protocol.ts";
 import { DeterminismViolationError } from "./determinism_violation_error.ts";
 import { installDeterministicGlobals } from "./globals.ts";
@@ -47,6 +49,8 @@ export interface SharedRuntime {
   ): WorkflowRuntime;
   /** Clears the runtime's current run and scope (optional for test runtimes without ambient state). */
   exitRun?: () => void;
+  /** The workflow types of a module's exports; throws if two exports define the same type. */
+  describeWorkflows?: (workflowModule: Record<string, unknown>) => WorkflowTypes;
   workflow: Record<string, unknown>;
 }
 
@@ -68,6 +72,8 @@ export interface PreludeEntry {
   next(): string;
   dispose(runId: string): void;
   runCount(): number;
+  /** Loads the user's modules once, outside any run; returns a `WorkflowsDescription` JSON. */
+  describe(): string;
 }
 
 let active: DeterministicSources | undefined;
@@ -226,6 +232,54 @@ function dispose(runId: string): void {
   }
 }
 
+/** Fixed sources for loading the modules outside a run: time 0, a fixed seed, no logs, no timers. */
+const DESCRIBE_ACTIVATION: Activation = {
+  runId: "sandglass-describe",
+  timestamp: 0,
+  isReplaying: true,
+  historyLength: 0,
+  jobs: [],
+};
+
+function describe(): string {
+  if (factory === undefined || shared === undefined) {
+    throw new Error("The sandbox prelude has no workflow bundle installed");
+  }
+  const describeWorkflows = shared.describeWorkflows;
+  if (describeWorkflows === undefined) {
+    throw new Error(
+      "The bundle's runtime module has no describeWorkflows: it cannot list the workflow types",
+    );
+  }
+  const problem = (stage: "load" | "register", error: unknown): WorkflowsDescription => ({
+    ok: false,
+    stage,
+    message: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? (error.stack ?? "") : "",
+  });
+  exitAll();
+  active = loadTimeSources(DESCRIBE_ACTIVATION);
+  let description: WorkflowsDescription;
+  try {
+    let exports: WorkflowBundleExports | undefined;
+    try {
+      exports = factory(shared);
+    } catch (error) {
+      description = problem("load", error);
+    }
+    if (exports !== undefined) {
+      try {
+        description = { ok: true, ...describeWorkflows(exports.workflows) };
+      } catch (error) {
+        description = problem("register", error);
+      }
+    }
+  } finally {
+    exitAll();
+  }
+  return JSON.stringify(description!);
+}
+
 const entry: PreludeEntry = {
   install(runtime, bundleFactory, log) {
     if (factory !== undefined) throw new Error("The sandbox prelude already has a workflow bundle");
@@ -239,6 +293,7 @@ const entry: PreludeEntry = {
   next,
   dispose,
   runCount: () => runs.size,
+  describe,
 };
 
 export default Object.freeze(entry);

@@ -347,6 +347,37 @@ export interface Completion {
   failure?: FailureJson;
   /** `temporal.api.enums.v1.WorkflowTaskFailedCause` name, when `failure` has a specific cause. */
   failureCause?: string;
+  /**
+   * Spans that workflow code (a tracing interceptor) finished in this activation while not replaying,
+   * for the worker to export once the task is completed. Absent when there are none or `failure` is set.
+   */
+  spans?: WorkflowSpan[];
+}
+
+/** An attribute value of a {@linkcode WorkflowSpan} (OpenTelemetry's primitive attribute values). */
+export type SpanAttributeValue = string | number | boolean;
+
+/**
+ * A finished span made inside the sandbox, as data: OpenTelemetry's span fields with ids in lower-case
+ * hex (trace id 32 digits, span id 16) and times in ms since the epoch (workflow time).
+ */
+export interface WorkflowSpan {
+  name: string;
+  kind: "INTERNAL" | "SERVER" | "CLIENT" | "PRODUCER" | "CONSUMER";
+  traceId: string;
+  spanId: string;
+  /** The parent span in the same trace; absent for a root span. */
+  parentSpanId?: string;
+  /** W3C trace flags (1 = sampled). */
+  traceFlags: number;
+  /** W3C `tracestate`, serialized. */
+  traceState?: string;
+  startTime: number;
+  endTime: number;
+  attributes: Record<string, SpanAttributeValue>;
+  status: { code: "UNSET" | "OK" | "ERROR"; message?: string };
+  /** Timed events, e.g. `exception` with `exception.type` and `exception.message`. */
+  events?: { name: string; time: number; attributes?: Record<string, SpanAttributeValue> }[];
 }
 
 /** The answer to one `queryWorkflow` job. */
@@ -620,6 +651,23 @@ export interface RuntimeEnv {
    */
   interceptorModules?: readonly Record<string, unknown>[];
 }
+
+/** The workflow types of a workflows module. */
+export interface WorkflowTypes {
+  /** The registered workflow type names, sorted. */
+  types: string[];
+  /** True if the module exports a dynamic workflow (it runs every other type). */
+  dynamic: boolean;
+}
+
+/**
+ * What loading a bundle's modules once, outside any run, tells about them: their workflow types;
+ * or that a module threw while loading (`load`); or that two exports define the same workflow
+ * type (`register`).
+ */
+export type WorkflowsDescription =
+  | ({ ok: true } & WorkflowTypes)
+  | { ok: false; stage: "load" | "register"; message: string; stack: string };
 
 /**
  * The per-run sources the host installs as globals while this run is active: `Date` and

@@ -7,6 +7,7 @@
 import type { QuickJSWASMModule } from "quickjs-emscripten";
 import type { Deadline, DriverInfo } from "./context_driver.ts";
 import type { SandboxLimits } from "./limits.ts";
+import type { WorkflowsDescription } from "./protocol.ts";
 
 /**
  * - `"shared"` (S2): one context holds the compiled bundle; each run gets fresh module instances
@@ -26,6 +27,8 @@ export interface RunStrategy {
   activate(runId: string, activationJson: string, deadline: Deadline): string;
   /** Drops a run; `broken` runs (interrupted, out of memory) are dropped without running their code. */
   evict(runId: string, broken?: boolean): void;
+  /** Loads the user's modules once, outside any run, and lists their workflow types. Throws SandboxFault. */
+  describe(deadline: Deadline): WorkflowsDescription;
   /** Bytes allocated by the interpreter (walks the heap: for diagnostics, not hot paths). */
   heapBytes(): number;
   /** Releases everything. */

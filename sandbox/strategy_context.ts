@@ -8,6 +8,7 @@
 import type { QuickJSRuntime } from "quickjs-emscripten";
 import { ContextDriver, type Deadline, prepareRuntime } from "./context_driver.ts";
 import { heapBytes } from "./heap_bytes.ts";
+import type { WorkflowsDescription } from "./protocol.ts";
 import type { RunStrategy, StrategyInit } from "./strategy.ts";
 
 interface Run {
@@ -55,6 +56,15 @@ class ContextStrategy implements RunStrategy {
       this.#runs.set(runId, run);
     }
     return run.driver.drive(activationJson, deadline);
+  }
+
+  describe(deadline: Deadline): WorkflowsDescription {
+    // A context of its own, released afterwards (unless the modules broke it: see `evict`).
+    const run = this.#create();
+    const description = run.driver.describe(deadline);
+    run.driver.dispose();
+    run.runtime.dispose();
+    return description;
   }
 
   evict(runId: string, broken = false): void {

@@ -9,6 +9,7 @@
 import type { QuickJSRuntime } from "quickjs-emscripten";
 import { ContextDriver, type Deadline, prepareRuntime } from "./context_driver.ts";
 import { heapBytes } from "./heap_bytes.ts";
+import type { WorkflowsDescription } from "./protocol.ts";
 import type { RunStrategy, StrategyInit } from "./strategy.ts";
 
 /** Creates the shared-context strategy (S2). */
@@ -50,6 +51,10 @@ class SharedStrategy implements RunStrategy {
   evict(runId: string): void {
     if (!this.#runs.delete(runId)) return;
     this.#driver.disposeRun(runId);
+  }
+
+  describe(deadline: Deadline): WorkflowsDescription {
+    return this.#driver.describe(deadline);
   }
 
   heapBytes(): number {

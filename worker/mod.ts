@@ -14,6 +14,7 @@
  */
 
 export { Worker, type WorkerRunOptions, WorkerState } from "./worker.ts";
+export { WorkflowBundleError } from "../sandbox/bundler.ts";
 export {
   defaultLogger,
   type Logger,
@@ -21,6 +22,9 @@ export {
   resolveWorkerOptions,
   type WorkerInterceptors,
   type WorkerOptions,
+  type WorkflowSpan,
+  type WorkflowSpanExporter,
+  type WorkflowSpanSource,
 } from "./worker_options.ts";
 export { Slots } from "./slots.ts";
 export type {

@@ -14,6 +14,7 @@ import { ReplayError } from "./replayer_error.ts";
 import { type HistoryInput, toHistory } from "./replayer_history.ts";
 import { NondeterminismError } from "./workflow/nondeterminism_error.ts";
 import { WorkflowTaskFailedError } from "./workflow/task_errors.ts";
+import { resolveWorkflowModules, type WorkerInterceptors } from "./worker_options.ts";
 
 /** Options of {@linkcode Replayer}. */
 export interface ReplayerOptions {
@@ -26,6 +27,13 @@ export interface ReplayerOptions {
    * workflow sees them). Default: no codecs.
    */
   dataConverter?: Partial<DataConverter>;
+  /**
+   * The Worker's interceptors: `workflowModules` are bundled with the workflows exactly as the
+   * Worker does, so histories recorded with workflow interceptors (which may change the commands)
+   * replay with the same ones. The rest is ignored: replay runs no activities and exports no spans.
+   * Default: none.
+   */
+  interceptors?: WorkerInterceptors;
 }
 
 /** Ids of one replay; by default taken from the history. */
@@ -67,7 +75,10 @@ export interface ReplayResult {
  * import { readFile } from "node:fs/promises";
  * import { Replayer } from "sandglass/worker";
  *
- * await using replayer = await Replayer.create({ workflowsPath: new URL("./workflows.ts", import.meta.url) });
+ * await using replayer = await Replayer.create({
+ *   workflowsPath: new URL("./workflows.ts", import.meta.url),
+ *   interceptors: { workflowModules: [new URL("./interceptors.ts", import.meta.url)] }, // as on the Worker
+ * });
  * await replayer.replayWorkflow(await readFile("histories/order-42.json")); // throws if it diverges
  * for await (const result of replayer.replayWorkflows([h1, h2, h3])) {
  *   if (result.error) console.error(result.workflowId, result.error.message);
@@ -78,6 +89,7 @@ export class Replayer implements AsyncDisposable {
   /** The options given. */
   readonly options: Readonly<ReplayerOptions>;
   readonly #dataConverter: DataConverter;
+  readonly #workflowModules: readonly (string | URL)[];
   #ready: Promise<{ host: WorkflowHost; core: HistoryReplayer }> | undefined;
   #disposed = false;
   #counter = 0;
@@ -87,7 +99,8 @@ export class Replayer implements AsyncDisposable {
    * Validates the options; does no I/O (the workflows are bundled on first use, or by
    * {@linkcode Replayer.create}).
    *
-   * @throws {TypeError} If `workflowsPath` is missing or not a path or `file:` URL.
+   * @throws {TypeError} If `workflowsPath` is missing or not a path or `file:` URL, or
+   *   `interceptors.workflowModules` is not an array of them.
    */
   constructor(options: ReplayerOptions) {
     const path = (options as Partial<ReplayerOptions> | undefined)
@@ -97,6 +110,7 @@ export class Replayer implements AsyncDisposable {
         `Invalid workflowsPath '${String(path)}': expected a file path or a file: URL`,
       );
     }
+    this.#workflowModules = resolveWorkflowModules(options.interceptors?.workflowModules);
     this.options = Object.freeze({ ...options });
     this.#dataConverter = createDataConverter(options.dataConverter ?? {});
   }
@@ -125,7 +139,9 @@ export class Replayer implements AsyncDisposable {
     this.#ready ??= (async () => {
       let bundle;
       try {
-        bundle = await bundleWorkflows(this.options.workflowsPath);
+        bundle = await bundleWorkflows(this.options.workflowsPath, {
+          interceptorModules: this.#workflowModules,
+        });
       } finally {
         await stopBundler();
       }

@@ -18,9 +18,9 @@ import { ActivityCancellationReason } from "./activity/activity_context.ts";
 import { ActivityExecutor } from "./activity/activity_executor.ts";
 import { type ActivityFunction, resolveActivities } from "./activity/activity_registry.ts";
 import { createLocalActivityExecutor } from "./activity/local_activity_executor.ts";
-import { bundleWorkflows, createWorkflowHost, stopBundler, type WorkflowHost } from "../sandbox/mod.ts";
-import type { LogRecord } from "../sandbox/protocol.ts";
-import { createWorkflowEngine, type WorkflowEngine } from "./workflow/engine.ts";
+import { createWorkflowHost, type WorkflowBundle, type WorkflowHost } from "../sandbox/mod.ts";
+import type { LogRecord, WorkflowSpan } from "../sandbox/protocol.ts";
+import { createWorkflowEngine, type WorkflowEngine, type WorkflowSpanSource } from "./workflow/engine.ts";
 import { EagerActivityDispatcher } from "./eager_activities.ts";
 import { PollerGroup } from "./pollers.ts";
 import { Slots } from "./slots.ts";
@@ -29,7 +29,9 @@ import {
   type ResolvedWorkerOptions,
   resolveWorkerOptions,
   type WorkerOptions,
+  type WorkflowSpanExporter,
 } from "./worker_options.ts";
+import { prepareWorkflows, workflowsError } from "./worker_workflows.ts";
 
 /** The life of a worker. */
 export const WorkerState = {
@@ -90,6 +92,8 @@ export class Worker implements AsyncDisposable {
   readonly activityTypes: readonly string[];
 
   readonly #activities: ReadonlyMap<string, ActivityFunction>;
+  /** The workflows' bundle, built at construction and run by `run()`. */
+  readonly #bundle: WorkflowBundle | undefined;
   #eagerActivities: EagerActivityDispatcher | undefined;
   readonly #stop = new AbortController();
   #state: WorkerState = WorkerState.INITIALIZED;
@@ -103,10 +107,15 @@ export class Worker implements AsyncDisposable {
   #host: WorkflowHost | undefined;
 
   /**
-   * Validates the options and registers the activities; does no I/O (see {@linkcode Worker.run}).
+   * Validates the options, registers the activities and bundles the workflows (synchronously, in
+   * a helper thread, unless an unchanged bundle is cached); does no network I/O (see
+   * {@linkcode Worker.run}).
    *
-   * @throws {TypeError} If an option is invalid, an activity is not a function, or there is
-   *   nothing to run (neither `workflowsPath` nor `activities`).
+   * @throws {TypeError} If an option is invalid, an activity is not a function, two exports of
+   *   `workflowsPath` define the same workflow type, or there is nothing to run (neither
+   *   `workflowsPath` nor `activities`).
+   * @throws {WorkflowBundleError} If the workflows (or a workflow interceptor module) cannot be
+   *   bundled, e.g. an import cannot be resolved or is host-only.
    */
   constructor(client: Client, options: WorkerOptions) {
     if (typeof client !== "object" || client === null || typeof client.namespace !== "string") {
@@ -125,6 +134,9 @@ export class Worker implements AsyncDisposable {
     this.identity = this.options.identity ?? client.identity;
     this.dataConverter = createDataConverter({ ...client.dataConverter, ...options.dataConverter });
     this.activityTypes = Object.freeze([...this.#activities.keys()]);
+    this.#bundle = this.options.workflowsPath === undefined
+      ? undefined
+      : prepareWorkflows(this.options.workflowsPath, this.options.workflowInterceptorModules);
     this.#started.promise.catch(() => {});
   }
 
@@ -133,7 +145,7 @@ export class Worker implements AsyncDisposable {
     return this.#state;
   }
 
-  /** Milliseconds from `run()` to the first poll (connecting, bundling, starting the sandbox), once started. */
+  /** Milliseconds from `run()` to the first poll (connecting, starting the sandbox), once started. */
   get startupMs(): number | undefined {
     return this.#startupMs;
   }
@@ -270,8 +282,8 @@ export class Worker implements AsyncDisposable {
         });
         groups.push(this.#activityPollers(this.#executor, activitySlots) as PollerGroup<unknown>);
       }
-      if (this.options.workflowsPath !== undefined && !this.#stop.signal.aborted) {
-        this.#engine = await this.#createEngine(this.#executor, activitySlots);
+      if (this.#bundle !== undefined && !this.#stop.signal.aborted) {
+        this.#engine = await this.#createEngine(this.#bundle, this.#executor, activitySlots);
         const slots = new Slots(this.options.maxConcurrentWorkflowTasks);
         for (const group of this.#workflowPollers(this.#engine, slots)) {
           groups.push(group as PollerGroup<unknown>);
@@ -430,9 +442,12 @@ export class Worker implements AsyncDisposable {
     }
   }
 
-  async #createEngine(executor: ActivityExecutor | undefined, activitySlots: Slots): Promise<WorkflowEngine> {
+  async #createEngine(
+    bundle: WorkflowBundle,
+    executor: ActivityExecutor | undefined,
+    activitySlots: Slots,
+  ): Promise<WorkflowEngine> {
     const { workflowPollers, maxConcurrentWorkflowTasks, maxCachedWorkflows, logger } = this.options;
-    const bundle = await bundleOnce(this.options.workflowsPath!, this.options.workflowInterceptorModules);
     const created: { engine?: WorkflowEngine } = {};
     this.#host = await createWorkflowHost({
       bundle,
@@ -450,6 +465,10 @@ export class Worker implements AsyncDisposable {
         }
       },
     });
+    // The sandbox's verdict on the modules, before any poll: they load, and no workflow type is
+    // defined twice (the constructor checked that outside the sandbox already).
+    const description = await this.#host.describeWorkflows();
+    if (!description.ok) throw workflowsError(this.options.workflowsPath!, description);
     // A sticky queue needs a poller and a slot of its own besides the normal queue's.
     const useSticky = maxCachedWorkflows > 0 && workflowPollers >= 2 && maxConcurrentWorkflowTasks >= 2;
     this.#eagerActivities = new EagerActivityDispatcher({
@@ -473,6 +492,9 @@ export class Worker implements AsyncDisposable {
       sandbox: this.#host,
       maxCachedWorkflows: useSticky ? maxCachedWorkflows : 0,
       onError: (error, ids) => logger.warn("Workflow task failed", { ...ids, error }),
+      ...(this.options.workflowSpanExporter === undefined ? {} : {
+        onSpans: exportWorkflowSpans(this.options.workflowSpanExporter, logger),
+      }),
       ...(executor === undefined ? {} : {
         executeLocalActivity: createLocalActivityExecutor({
           namespace: this.namespace,
@@ -506,20 +528,22 @@ export class Worker implements AsyncDisposable {
   }
 }
 
-let bundling = 0;
-
-/**
- * Bundles the workflows (cached by content across workers of the process), then stops esbuild's
- * helper process once no worker of this process is bundling, so that it does not keep the
- * process alive.
- */
-async function bundleOnce(path: string | URL, interceptorModules: readonly (string | URL)[]) {
-  bundling++;
-  try {
-    return await bundleWorkflows(path, { interceptorModules });
-  } finally {
-    if (--bundling === 0) await stopBundler();
-  }
+/** Calls the exporter; its failures are logged, never fail the workflow task. */
+function exportWorkflowSpans(
+  exporter: WorkflowSpanExporter,
+  logger: Logger,
+): (spans: WorkflowSpan[], run: WorkflowSpanSource) => void {
+  return (spans, run) => {
+    try {
+      exporter(spans, run);
+    } catch (error) {
+      logger.warn("The workflow span exporter failed; the spans of this task are lost", {
+        workflowId: run.workflowId,
+        runId: run.runId,
+        error,
+      });
+    }
+  };
 }
 
 function logWorkflowRecord(logger: Logger, record: LogRecord): void {

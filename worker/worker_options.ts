@@ -7,7 +7,23 @@
 
 import type { DataConverter } from "../common/data_converter.ts";
 import { type Duration, durationToMs } from "../common/duration.ts";
+import type { WorkflowSpan } from "../sandbox/protocol.ts";
 import type { ActivityInboundInterceptor } from "./activity/interceptors.ts";
+import type { WorkflowSpanSource } from "./workflow/engine.ts";
+
+export type { WorkflowSpan, WorkflowSpanSource };
+
+/**
+ * Receives the spans workflow interceptors finished (with `exportSpan` of `sandglass/workflow`) in
+ * one workflow task, after the server accepted the task; never spans of replayed work, so each
+ * span arrives once. `createTracingWorkflowSpanExporter` of `sandglass/otel` is one.
+ *
+ * @example
+ * ```ts
+ * const exporter: WorkflowSpanExporter = (spans, run) => console.log(run.workflowId, spans.map((s) => s.name));
+ * ```
+ */
+export type WorkflowSpanExporter = (spans: readonly WorkflowSpan[], run: WorkflowSpanSource) => void;
 
 /**
  * Where the worker writes what it has to say. `attributes` carry ids and the error, if any.
@@ -46,6 +62,11 @@ export interface WorkerInterceptors {
    * `WorkflowInterceptors`). Earlier modules' interceptors wrap later ones. Default: none.
    */
   workflowModules?: readonly (string | URL)[];
+  /**
+   * Exports the spans the workflow modules finish (see {@linkcode WorkflowSpanExporter}). Default:
+   * none (spans are dropped).
+   */
+  workflowSpanExporter?: WorkflowSpanExporter;
 }
 
 /** Options of `new Worker(client, options)`; only `taskQueue` and something to run are required. */
@@ -112,6 +133,7 @@ export interface ResolvedWorkerOptions {
   readonly useVersioning: boolean;
   readonly activityInterceptors: readonly ActivityInboundInterceptor[];
   readonly workflowInterceptorModules: readonly (string | URL)[];
+  readonly workflowSpanExporter: WorkflowSpanExporter | undefined;
   readonly logger: Logger;
 }
 
@@ -172,15 +194,13 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   if (!Array.isArray(activityInterceptors)) {
     throw new TypeError("Invalid interceptors.activity: expected an array of activity interceptors");
   }
-  const workflowInterceptorModules = interceptors.workflowModules ?? [];
-  if (
-    !Array.isArray(workflowInterceptorModules) ||
-    workflowInterceptorModules.some((m) => !(m instanceof URL) && (typeof m !== "string" || m === ""))
-  ) {
+  const workflowInterceptorModules = resolveWorkflowModules(interceptors.workflowModules);
+  const workflowSpanExporter = interceptors.workflowSpanExporter;
+  if (workflowSpanExporter !== undefined && typeof workflowSpanExporter !== "function") {
     throw new TypeError(
-      `Invalid interceptors.workflowModules '${
-        String(workflowInterceptorModules)
-      }': expected an array of module paths or file: URLs`,
+      `Invalid interceptors.workflowSpanExporter '${
+        String(workflowSpanExporter)
+      }': expected a function (spans, run) => void`,
     );
   }
   return {
@@ -214,8 +234,28 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     useVersioning: options.useVersioning === true,
     activityInterceptors,
     workflowInterceptorModules,
+    workflowSpanExporter,
     logger: options.logger ?? defaultLogger,
   };
+}
+
+/**
+ * Validates `interceptors.workflowModules` (of a Worker or a Replayer).
+ *
+ * @throws {TypeError} If it is not an array of non-empty paths or `file:` URLs.
+ */
+export function resolveWorkflowModules(modules: unknown): readonly (string | URL)[] {
+  if (modules === undefined) return [];
+  if (
+    !Array.isArray(modules) || modules.some((m) => !(m instanceof URL) && (typeof m !== "string" || m === ""))
+  ) {
+    throw new TypeError(
+      `Invalid interceptors.workflowModules '${
+        String(modules)
+      }': expected an array of module paths or file: URLs`,
+    );
+  }
+  return modules as readonly (string | URL)[];
 }
 
 function count(value: number | undefined, fallback: number, name: string, min: number): number {

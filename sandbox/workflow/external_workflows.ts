@@ -7,8 +7,11 @@
 import { CancelledFailure } from "../../common/failures.ts";
 import type { SignalExternalCommand } from "../protocol.ts";
 import { CancellationScope } from "./cancellation_scope.ts";
+import type { Activator } from "./internal/activator.ts";
 import { activator } from "./internal/context.ts";
 import { toPayloadsJson } from "./internal/converter.ts";
+import { runOutbound } from "./internal/interceptor_chain.ts";
+import type { CancelWorkflowInput, SignalWorkflowInput } from "./interceptors.ts";
 import type { SignalDefinition } from "./types.ts";
 
 /** A handle to another workflow execution. */
@@ -28,7 +31,7 @@ export interface ExternalWorkflowHandle {
   cancel(): Promise<void>;
 }
 
-/** Internal: sends a signal to a child or an external workflow. */
+/** Internal: sends a signal to a child or an external workflow, through the outbound interceptors. */
 export function signalExternal(
   target: SignalExternalCommand["target"],
   signal: SignalDefinition<unknown[]> | string,
@@ -36,15 +39,52 @@ export function signalExternal(
 ): Promise<void> {
   const run = activator();
   run.assertWritable("signalExternal");
-  const scope = CancellationScope.current();
-  const seq = run.nextSeq("signalExternal");
   const signalName = typeof signal === "string" ? signal : signal.name;
+  const scope = CancellationScope.current();
+  return runOutbound(
+    run,
+    "signalWorkflow",
+    {
+      target: target.kind === "child" ? { kind: "child", workflowId: target.workflowId } : {
+        kind: "external",
+        namespace: target.namespace,
+        workflowId: target.workflowId,
+        ...(target.runId === undefined ? {} : { runId: target.runId }),
+      },
+      signalName,
+      args,
+      headers: {},
+    },
+    (input) => ({ promise: sendSignal(run, scope, input), extra: undefined }),
+    true,
+  ).promise;
+}
+
+function sendSignal(run: Activator, scope: CancellationScope, input: SignalWorkflowInput): Promise<void> {
+  run.assertWritable("signalExternal");
+  const seq = run.nextSeq("signalExternal");
+  const t = input.target;
+  const target: SignalExternalCommand["target"] = t.kind === "child"
+    ? { kind: "child", workflowId: t.workflowId }
+    : {
+      kind: "execution",
+      namespace: t.namespace,
+      workflowId: t.workflowId,
+      ...(t.runId === undefined ? {} : { runId: t.runId }),
+    };
   return new Promise<void>((resolve, reject) => {
     if (scope.consideredCancelled) {
       reject(scope.cancellationReason ?? new CancelledFailure("Signal cancelled before it was sent"));
       return;
     }
-    run.pushCommand({ kind: "signalExternal", seq, target, signalName, args: toPayloadsJson(args) });
+    run.pushCommand({
+      kind: "signalExternal",
+      seq,
+      target,
+      signalName: input.signalName,
+      args: toPayloadsJson(input.args),
+      ...(Object.keys(input.headers).length === 0 ? {} : { headers: { ...input.headers } }),
+    });
     let sent = false;
     const unsubscribe = scope.onCancel(() => {
       if (sent || !run.pending.signalExternal.has(seq)) return;
@@ -61,6 +101,21 @@ export function signalExternal(
         reject(error);
       },
     });
+  });
+}
+
+function requestCancel(run: Activator, input: CancelWorkflowInput): Promise<void> {
+  run.assertWritable("requestCancelExternal");
+  const seq = run.nextSeq("cancelExternal");
+  return new Promise<void>((resolve, reject) => {
+    run.pushCommand({
+      kind: "requestCancelExternal",
+      seq,
+      namespace: input.namespace,
+      workflowId: input.workflowId,
+      ...(input.runId === undefined ? {} : { runId: input.runId }),
+    });
+    run.pending.cancelExternal.set(seq, { resolve: () => resolve(), reject });
   });
 }
 
@@ -92,17 +147,13 @@ export function getExternalWorkflowHandle(workflowId: string, runId?: string): E
     cancel: () => {
       const current = activator();
       current.assertWritable("requestCancelExternal");
-      const seq = current.nextSeq("cancelExternal");
-      return new Promise<void>((resolve, reject) => {
-        current.pushCommand({
-          kind: "requestCancelExternal",
-          seq,
-          namespace,
-          workflowId,
-          ...(runId === undefined ? {} : { runId }),
-        });
-        current.pending.cancelExternal.set(seq, { resolve: () => resolve(), reject });
-      });
+      return runOutbound(
+        current,
+        "cancelWorkflow",
+        { namespace, workflowId, ...(runId === undefined ? {} : { runId }) },
+        (input) => ({ promise: requestCancel(current, input), extra: undefined }),
+        true,
+      ).promise;
     },
   };
 }

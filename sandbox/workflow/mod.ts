@@ -53,8 +53,11 @@ export {
 } from "./handlers.ts";
 export { log, now, random, uuid4, workflowInfo } from "./info.ts";
 export type {
+  CancelWorkflowInput,
+  ContinueAsNewInput,
   ScheduleActivityInput,
   ScheduleLocalActivityInput,
+  SignalWorkflowInput,
   StartChildWorkflowInput,
   WorkflowExecuteInput,
   WorkflowHeaders,
@@ -62,12 +65,16 @@ export type {
   WorkflowInterceptors,
   WorkflowInterceptorsFactory,
   WorkflowOutboundInterceptor,
+  WorkflowQueryInput,
   WorkflowSignalInput,
+  WorkflowUpdateInput,
 } from "./interceptors.ts";
 export { decodeHeader, encodeHeader } from "./interceptors.ts";
 export { deprecatePatch, patched } from "./patches.ts";
 export { upsertMemo, upsertSearchAttributes } from "./search_attributes.ts";
 export type { SleepOptions } from "./timers.ts";
+export type { SpanAttributeValue, WorkflowSpan } from "./tracing.ts";
+export { exportSpan, newSpanId, newTraceId } from "./tracing.ts";
 export { condition, sleep } from "./timers.ts";
 export type {
   ActivityCancellationType,

@@ -12,6 +12,7 @@ import type {
   ActivityCancellationType,
   ChildWorkflowCancellationType,
   ParentClosePolicy,
+  PayloadJson,
   PriorityJson,
 } from "../protocol.ts";
 
@@ -254,6 +255,11 @@ export interface WorkflowInfo {
   /** The server suggests continuing as new. */
   readonly continueAsNewSuggested: boolean;
   readonly currentBuildId: string | undefined;
+  /**
+   * The headers the run was started with (set by client interceptors, a parent's outbound
+   * interceptors or continue-as-new), in proto3 JSON form; read one with `decodeHeader`.
+   */
+  readonly headers: Readonly<Record<string, PayloadJson>>;
   /** Facts that change between replay and live execution: never branch on them. */
   readonly unsafe: { readonly isReplaying: boolean; readonly now: number };
 }

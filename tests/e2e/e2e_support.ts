@@ -10,6 +10,7 @@ import type { WorkflowHandle } from "../../client/workflow_handle.ts";
 import { WorkflowExecutionStatus } from "../../client/workflow_execution.ts";
 import type { History } from "../../gen/temporal/api/history/v1/message_pb.ts";
 import { bundleWorkflows, stopBundler } from "../../sandbox/bundler.ts";
+import type { Activation, Completion } from "../../sandbox/protocol.ts";
 import { createWorkflowHost, type WorkflowHost } from "../../sandbox/host.ts";
 import { createReplayer } from "../../worker/replayer.ts";
 import { Worker } from "../../worker/worker.ts";
@@ -82,7 +83,7 @@ export const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const hosts = new Map<string, Promise<WorkflowHost>>();
 let hostsCleanup = false;
 
-async function hostFor(workflowsPath: URL): Promise<WorkflowHost> {
+async function hostFor(workflowsPath: URL, interceptorModules: readonly URL[] = []): Promise<WorkflowHost> {
   if (!hostsCleanup) {
     hostsCleanup = true;
     after(async () => {
@@ -91,20 +92,39 @@ async function hostFor(workflowsPath: URL): Promise<WorkflowHost> {
       await stopBundler();
     });
   }
-  let host = hosts.get(workflowsPath.href);
+  const key = [workflowsPath.href, ...interceptorModules.map((m) => m.href)].join(" ");
+  let host = hosts.get(key);
   if (host === undefined) {
-    host = (async () => createWorkflowHost({ bundle: await bundleWorkflows(workflowsPath) }))();
-    hosts.set(workflowsPath.href, host);
+    host = (async () =>
+      createWorkflowHost({ bundle: await bundleWorkflows(workflowsPath, { interceptorModules }) }))();
+    hosts.set(key, host);
   }
   return await host;
 }
 
 /**
- * Replays the history of a closed run with the workflow code at `workflowsPath`; rejects with the
- * Replayer's error (e.g. a NondeterminismError) if the code does not reproduce it.
+ * Replays the history of a closed run with the workflow code at `workflowsPath` (bundled with the
+ * worker's workflow interceptor modules, if any); rejects with the Replayer's error (e.g. a
+ * NondeterminismError) if the code does not reproduce it. `onCompletion` sees what the replayed
+ * workflow produced for each activation.
  */
-export async function replayHistory(history: History, workflowsPath: URL): Promise<void> {
-  const replayer = createReplayer({ sandbox: await hostFor(workflowsPath) });
+export async function replayHistory(
+  history: History,
+  workflowsPath: URL,
+  interceptorModules: readonly URL[] = [],
+  onCompletion?: (completion: Completion) => void,
+): Promise<void> {
+  const host = await hostFor(workflowsPath, interceptorModules);
+  const sandbox = onCompletion === undefined ? host : {
+    activate: async (activation: Activation) => {
+      const completion = await host.activate(activation);
+      onCompletion(completion);
+      return completion;
+    },
+    evict: (runId: string) => host.evict(runId),
+    has: (runId: string) => host.has(runId),
+  };
+  const replayer = createReplayer({ sandbox });
   await replayer.replayHistory(history);
 }
 
@@ -112,9 +132,10 @@ export async function replayHistory(history: History, workflowsPath: URL): Promi
 export async function assertReplays(
   handle: WorkflowHandle<never> | WorkflowHandle,
   workflowsPath: URL,
+  interceptorModules: readonly URL[] = [],
 ): Promise<History> {
   const history = await (handle as WorkflowHandle).fetchHistory();
-  await replayHistory(history, workflowsPath);
+  await replayHistory(history, workflowsPath, interceptorModules);
   return history;
 }
 

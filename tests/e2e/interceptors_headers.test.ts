@@ -6,7 +6,7 @@ import { defaultPayloadConverter } from "../../common/default_payload_converter.
 import { Worker } from "../../worker/worker.ts";
 import { devServer, uniqueId } from "../support/servers.ts";
 import { echoTenant, headerReader, type SeenHeaders } from "./activities/interceptors.ts";
-import { quietLogger } from "./e2e_support.ts";
+import { quietLogger, replayHistory } from "./e2e_support.ts";
 
 const workflowsPath = new URL("./workflows/interceptors.ts", import.meta.url);
 const firstModule = new URL("./workflows/interceptors_module.ts", import.meta.url);
@@ -75,6 +75,10 @@ test("a header set by a client interceptor reaches the workflow, its activities,
   );
   assert.ok(names.includes("echoTenant/remote/hop+tenant"), names.join(", "));
   assert.ok(names.includes("echoTenant/local/tenant"), names.join(", "));
+  // The parent's and the child's histories replay with the same interceptor modules.
+  await replayHistory(await handle.fetchHistory(), workflowsPath, [firstModule, secondModule]);
+  const child = client.getWorkflowHandle(`${handle.workflowId}-child`);
+  await replayHistory(await child.fetchHistory(), workflowsPath, [firstModule, secondModule]);
 });
 
 test("a header set by a client interceptor is recorded in the start event and on the scheduled activity", async () => {
@@ -93,4 +97,5 @@ test("a header set by a client interceptor is recorded in the start event and on
   const fields = scheduled.attributes.value.header?.fields ?? {};
   assert.deepEqual(Object.keys(fields).sort(), ["hop", "tenant"]);
   assert.equal(defaultPayloadConverter.fromPayload(fields["tenant"]!), "acme");
+  await replayHistory(history, workflowsPath, [firstModule, secondModule]);
 });

@@ -3,6 +3,7 @@ import { after, test } from "node:test";
 import { defaultPayloadConverter } from "../../common/default_payload_converter.ts";
 import { bundleWorkflows, stopBundler } from "../../sandbox/bundler.ts";
 import { createWorkflowHost } from "../../sandbox/host.ts";
+import { TRACING_WORKFLOW_MODULE } from "../../worker/otel/tracing_workflow_module.ts";
 import { resolveWorkerOptions } from "../../worker/worker_options.ts";
 import type { Activation, Completion, PayloadJson, StartWorkflowJob } from "../../sandbox/protocol.ts";
 import { payloadFromJson, payloadToJson } from "../../sandbox/workflow/internal/json_form.ts";
@@ -17,10 +18,10 @@ function payload(value: unknown): PayloadJson {
   return payloadToJson(defaultPayloadConverter.toPayload(value));
 }
 
-function start(runId: string, tenant: string | undefined): Activation {
+function start(runId: string, tenant: string | undefined, workflowType = "callOnce"): Activation {
   const job: StartWorkflowJob = {
     kind: "startWorkflow",
-    workflowType: "callOnce",
+    workflowType,
     workflowId: `wf-${runId}`,
     namespace: "default",
     taskQueue: "interceptor-tests",
@@ -102,6 +103,64 @@ test("an activity interceptor that awaits before calling next is refused (comman
     const completion = await host.activate(start("run-late", undefined));
     assert.deepEqual(completion.commands, []);
     assert.match(completion.failure?.message ?? "", /did not call next synchronously/);
+  } finally {
+    host.dispose();
+  }
+});
+
+test("a continueAsNew interceptor that swallows the error next throws fails the workflow task with a clear error", async () => {
+  const swallow = new URL("./workflows/interceptors_swallow_continue.ts", import.meta.url);
+  const bundle = await bundleWorkflows(workflows, { interceptorModules: [swallow] });
+  const host = await createWorkflowHost({ bundle });
+  try {
+    const completion = await host.activate(start("run-swallow", undefined, "continueOnce"));
+    assert.deepEqual(completion.commands, []);
+    assert.match(completion.failure?.message ?? "", /'continueAsNew' returned instead of calling next/);
+  } finally {
+    host.dispose();
+  }
+});
+
+test("the tracing module writes the same trace headers on replay and hands over spans only when not replaying", async () => {
+  const bundle = await bundleWorkflows(workflows, { interceptorModules: [TRACING_WORKFLOW_MODULE] });
+  const host = await createWorkflowHost({ bundle });
+  const traced = (activation: Activation): Activation => {
+    const job = activation.jobs[0] as StartWorkflowJob;
+    const parent = { traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", traceFlags: 1 };
+    return { ...activation, jobs: [{ ...job, headers: { "_tracer-data": payload(parent) } }] };
+  };
+  const tracerData = (completion: Completion) => {
+    const command = completion.commands.find((c) => c.kind === "scheduleActivity");
+    assert.ok(command?.kind === "scheduleActivity", JSON.stringify(completion));
+    return defaultPayloadConverter.fromPayload(payloadFromJson(command.headers!["_tracer-data"]!));
+  };
+  try {
+    const first = await host.activate(traced(start("run-traced", undefined)));
+    host.evict("run-traced");
+    const replayed = await host.activate({ ...traced(start("run-traced", undefined)), isReplaying: true });
+    assert.deepEqual(tracerData(replayed), tracerData(first), "the replay writes the recorded header");
+    assert.equal(replayed.spans, undefined, "nothing to export while replaying");
+    const [startActivity] = first.spans ?? [];
+    assert.equal(startActivity?.name, "StartActivity:echoTenant");
+    assert.equal(startActivity.traceId, "0af7651916cd43dd8448eb211c80319c");
+    assert.deepEqual(tracerData(first), {
+      traceId: startActivity.traceId,
+      spanId: startActivity.spanId,
+      traceFlags: 1,
+    });
+    // Its parent is the run's span, which ends (and is handed over) with the run.
+    const done = await host.activate({
+      runId: "run-traced",
+      timestamp: T0 + 1000,
+      isReplaying: false,
+      historyLength: 9,
+      jobs: [{ kind: "resolveActivity", seq: 1, result: { status: "completed", result: payload("ok") } }],
+    });
+    const run = done.spans?.find((s) => s.name === "RunWorkflow:callOnce");
+    assert.ok(run !== undefined, JSON.stringify(done.spans));
+    assert.equal(startActivity.parentSpanId, run.spanId);
+    assert.equal(run.parentSpanId, "b7ad6b7169203331");
+    assert.deepEqual([run.startTime, run.endTime], [T0, T0 + 1000]);
   } finally {
     host.dispose();
   }

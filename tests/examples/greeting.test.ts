@@ -1,17 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Client } from "../../client/client.ts";
 import { greeting } from "../../examples/greeting.ts";
-import { devServer } from "../support/servers.ts";
+import { assertStartedReplay, recordingClient } from "./example_support.ts";
 
 test("GreetingWorkflow: query the greeting, change the salutation by signal, complete with 'Aloha, my name!'", async () => {
-  const { address, namespace } = await devServer();
-  const client = await Client.connect(address, { namespace });
+  const recording = await recordingClient();
   try {
-    const outcome = await greeting(client);
+    const outcome = await greeting(recording.client);
     assert.equal(outcome.firstGreeting, "Hello, my name!");
     assert.equal(outcome.result, "Aloha, my name!");
+    await assertStartedReplay(recording, new URL("../../examples/workflows/greeting.ts", import.meta.url));
   } finally {
-    await client.connection.close();
+    await recording.client.connection.close();
   }
 });

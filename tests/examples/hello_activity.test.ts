@@ -3,18 +3,18 @@ import { spawn } from "node:child_process";
 import process from "node:process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { Client } from "../../client/client.ts";
 import { helloActivity } from "../../examples/hello_activity.ts";
 import { devServer } from "../support/servers.ts";
+import { assertStartedReplay, recordingClient } from "./example_support.ts";
 
 test("SayHello calls the say_hello activity and returns 'Hello, Temporal!'", async () => {
-  const { address, namespace } = await devServer();
-  const client = await Client.connect(address, { namespace });
+  const recording = await recordingClient();
   try {
-    assert.equal(await helloActivity(client), "Hello, Temporal!");
-    assert.equal(await helloActivity(client, "Sandglass"), "Hello, Sandglass!");
+    assert.equal(await helloActivity(recording.client), "Hello, Temporal!");
+    assert.equal(await helloActivity(recording.client, "Sandglass"), "Hello, Sandglass!");
+    await assertStartedReplay(recording, new URL("../../examples/workflows/hello.ts", import.meta.url));
   } finally {
-    await client.connection.close();
+    await recording.client.connection.close();
   }
 });
 

@@ -1,15 +1,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Client } from "../../client/client.ts";
 import { yourWorkflow } from "../../examples/your_workflow.ts";
-import { devServer } from "../support/servers.ts";
+import { assertStartedReplay, recordingClient } from "./example_support.ts";
 
 test("YourWorkflow passes a params object to your_activity and returns 'Hello, your name!'", async () => {
-  const { address, namespace } = await devServer();
-  const client = await Client.connect(address, { namespace });
+  const recording = await recordingClient();
   try {
-    assert.equal(await yourWorkflow(client), "Hello, your name!");
+    assert.equal(await yourWorkflow(recording.client), "Hello, your name!");
+    await assertStartedReplay(
+      recording,
+      new URL("../../examples/workflows/your_workflow.ts", import.meta.url),
+    );
   } finally {
-    await client.connection.close();
+    await recording.client.connection.close();
   }
 });

@@ -53,3 +53,40 @@ for (const strategy of ["shared", "context"] as const) {
     }
   });
 }
+
+const BLOCKS_WHILE_LOADING = new URL("./fixtures/blocks_while_loading.ts", import.meta.url);
+
+for (const strategy of ["shared", "context"] as const) {
+  test(`[${strategy}] describeWorkflows lists the workflow types, or reports modules that block while loading`, async () => {
+    const host = await createWorkflowHost({ bundle: await bundleWorkflows(WORKFLOWS), strategy });
+    const blocking = await createWorkflowHost({
+      bundle: await bundleWorkflows(BLOCKS_WHILE_LOADING),
+      strategy,
+      limits: { activationTimeoutMs: 200 },
+    });
+    try {
+      assert.deepEqual(await host.describeWorkflows(), {
+        ok: true,
+        types: ["hello", "sleepy", "ticker"],
+        dynamic: false,
+      });
+      // Describing is not a run: the host holds none, and runs start as usual afterwards.
+      assert.equal(host.stats().runs, 0);
+      assert.equal(
+        resultOf(await host.activate(startActivation("hello-2", "hello", ["World"]))),
+        "Hello, World!",
+      );
+      const blocked = await blocking.describeWorkflows();
+      assert.equal(blocked.ok, false);
+      assert.equal(blocked.ok === false && blocked.stage, "load");
+      assert.match(
+        blocked.ok === false ? blocked.message : "",
+        /^Workflow code blocked for 200 ms in .*blocks_while_loading\.ts:\d+/,
+      );
+    } finally {
+      host.dispose();
+      blocking.dispose();
+      await stopBundler();
+    }
+  });
+}

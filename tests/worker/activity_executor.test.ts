@@ -12,12 +12,11 @@ import {
   info,
   sleep,
 } from "../../worker/activity/mod.ts";
-import { completeWorkflowTask, pollWorkflowTask } from "../support/raw_worker.ts";
+import { assertReplays } from "../e2e/e2e_support.ts";
 import {
   activityOutcome,
-  events,
-  finish,
-  requestCancelCommand,
+  activityWorkflowsPath as workflowsPath,
+  cancelActivity,
   startWithActivity,
 } from "./activity_harness.ts";
 
@@ -34,6 +33,7 @@ test("an activity's result reaches the workflow's history, and info() describes 
   let seen: ActivityInfo | undefined;
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     activities: {
       greet: (name: string) => {
         seen = info();
@@ -41,8 +41,7 @@ test("an activity's result reaches the workflow's history, and info() describes 
       },
     },
   });
-  const { outcome, task } = await worker.runUntil(activityOutcome(run));
-  await finish(run, task);
+  const outcome = await worker.runUntil(activityOutcome(run));
   assert.equal(outcome.kind, "completed");
   assert.equal(outcome.kind === "completed" && outcome.result, "Hello, Temporal!");
   assert.ok(seen);
@@ -53,13 +52,14 @@ test("an activity's result reaches the workflow's history, and info() describes 
   assert.equal(seen.namespace, run.namespace);
   assert.equal(seen.workflowExecution.workflowId, run.workflowId);
   assert.equal(seen.workflowExecution.runId, run.runId);
-  assert.equal(seen.workflowType, "RawActivityWorkflow");
+  assert.equal(seen.workflowType, "runActivity");
   assert.equal(seen.startToCloseTimeoutMs, 10_000);
   assert.equal(seen.isLocal, false);
   assert.deepEqual(seen.heartbeatDetails, []);
   assert.ok(seen.taskToken.length > 0);
   assert.ok(seen.startedTime instanceof Date);
   assert.equal(worker.state, "STOPPED");
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("an ApplicationFailure's type, message, details, nonRetryable and nextRetryDelay reach the history", async () => {
@@ -71,6 +71,7 @@ test("an ApplicationFailure's type, message, details, nonRetryable and nextRetry
   let attempts = 0;
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     activities: {
       charge: () => {
         attempts++;
@@ -84,8 +85,7 @@ test("an ApplicationFailure's type, message, details, nonRetryable and nextRetry
       },
     },
   });
-  const { outcome, task } = await worker.runUntil(activityOutcome(run));
-  await finish(run, task);
+  const outcome = await worker.runUntil(activityOutcome(run));
   assert.equal(outcome.kind, "failed");
   assert.equal(attempts, 1, "a non-retryable failure is not retried");
   const error = failureToError(outcome.kind === "failed" ? outcome.failure : assert.fail());
@@ -95,6 +95,7 @@ test("an ApplicationFailure's type, message, details, nonRetryable and nextRetry
   assert.equal(error.nonRetryable, true);
   assert.deepEqual(error.details, [{ last4: "4242" }, 7]);
   assert.equal(error.nextRetryDelay, 3_000);
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("a thrown Error is retried and becomes an ApplicationFailure named after it", async () => {
@@ -106,6 +107,7 @@ test("a thrown Error is retried and becomes an ApplicationFailure named after it
   const attempts: number[] = [];
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     activities: {
       flaky: () => {
         attempts.push(info().attempt);
@@ -113,13 +115,13 @@ test("a thrown Error is retried and becomes an ApplicationFailure named after it
       },
     },
   });
-  const { outcome, task } = await worker.runUntil(activityOutcome(run));
-  await finish(run, task);
+  const outcome = await worker.runUntil(activityOutcome(run));
   assert.deepEqual(attempts, [1, 2, 3]);
   const error = failureToError(outcome.kind === "failed" ? outcome.failure : assert.fail());
   assert.ok(error instanceof ApplicationFailure);
   assert.equal(error.type, "RangeError");
   assert.equal(error.message, "attempt 3 failed");
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("heartbeat details of a failed attempt are the next attempt's info().heartbeatDetails", async () => {
@@ -131,6 +133,7 @@ test("heartbeat details of a failed attempt are the next attempt's info().heartb
   const seen: unknown[][] = [];
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     activities: {
       resume: () => {
         seen.push([...info().heartbeatDetails]);
@@ -143,10 +146,10 @@ test("heartbeat details of a failed attempt are the next attempt's info().heartb
       },
     },
   });
-  const { outcome, task } = await worker.runUntil(activityOutcome(run));
-  await finish(run, task);
+  const outcome = await worker.runUntil(activityOutcome(run));
   assert.equal(outcome.kind, "completed");
   assert.deepEqual(seen, [[], [2, "b"]]);
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("a cancellation requested by the workflow fires the signal and is reported as cancelled", async () => {
@@ -160,6 +163,7 @@ test("a cancellation requested by the workflow fires the signal and is reported 
   let reason: string | undefined;
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     activities: {
       async longRunning() {
         started();
@@ -175,20 +179,14 @@ test("a cancellation requested by the workflow fires the signal and is reported 
       },
     },
   });
-  const { outcome, task } = await worker.runUntil(async () => {
+  const outcome = await worker.runUntil(async () => {
     await startedPromise;
-    // A signal gives the raw workflow a task in which it requests the cancellation.
-    await run.client.getWorkflowHandle(run.workflowId).signal("poke");
-    const service = run.client.connection.workflowService;
-    const poked = await pollWorkflowTask(service, run.namespace, run.taskQueue);
-    const scheduled = events(poked).find((e) => e.attributes.case === "activityTaskScheduledEventAttributes");
-    assert.ok(scheduled);
-    await completeWorkflowTask(service, run.namespace, poked, [requestCancelCommand(scheduled.eventId)]);
+    await cancelActivity(run);
     return await activityOutcome(run);
   });
-  await finish(run, task);
   assert.equal(outcome.kind, "canceled");
   assert.equal(reason, "CANCELLED");
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("a start-to-close timeout is recorded and the activity learns its attempt is gone", async () => {
@@ -201,6 +199,7 @@ test("a start-to-close timeout is recorded and the activity learns its attempt i
   let reason: string | undefined;
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     activities: {
       async slow() {
         try {
@@ -215,17 +214,17 @@ test("a start-to-close timeout is recorded and the activity learns its attempt i
       },
     },
   });
-  const { outcome, task } = await worker.runUntil(async () => {
+  const outcome = await worker.runUntil(async () => {
     const result = await activityOutcome(run);
     while (reason === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
     return result;
   });
-  await finish(run, task);
   assert.equal(outcome.kind, "timedOut");
   const error = failureToError(outcome.kind === "timedOut" ? outcome.failure : assert.fail());
   assert.ok(error instanceof TimeoutFailure);
   assert.equal(error.timeoutType, "START_TO_CLOSE");
   assert.equal(reason, "NOT_FOUND");
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("an activity that stops heartbeating times out with HEARTBEAT and its last details", async () => {
@@ -236,6 +235,7 @@ test("an activity that stops heartbeating times out with HEARTBEAT and its last 
   });
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     activities: {
       async stalls() {
         heartbeat("progress", 42);
@@ -243,13 +243,13 @@ test("an activity that stops heartbeating times out with HEARTBEAT and its last 
       },
     },
   });
-  const { outcome, task } = await worker.runUntil(activityOutcome(run));
-  await finish(run, task);
+  const outcome = await worker.runUntil(activityOutcome(run));
   assert.equal(outcome.kind, "timedOut");
   const error = failureToError(outcome.kind === "timedOut" ? outcome.failure : assert.fail());
   assert.ok(error instanceof TimeoutFailure);
   assert.equal(error.timeoutType, "HEARTBEAT");
   assert.deepEqual(error.lastHeartbeatDetails, ["progress", 42]);
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("a schedule-to-close timeout ends the activity across attempts", async () => {
@@ -261,24 +261,25 @@ test("a schedule-to-close timeout ends the activity across attempts", async () =
   });
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     activities: { neverDone: () => cancellable(cancellationSignal()) },
   });
-  const { outcome, task } = await worker.runUntil(activityOutcome(run));
-  await finish(run, task);
+  const outcome = await worker.runUntil(activityOutcome(run));
   assert.equal(outcome.kind, "timedOut");
   const error = failureToError(outcome.kind === "timedOut" ? outcome.failure : assert.fail());
   assert.ok(error instanceof TimeoutFailure);
   assert.equal(error.timeoutType, "SCHEDULE_TO_CLOSE");
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("an activity type the worker does not have fails the activity with NotFoundError, not the worker", async () => {
   await using run = await startWithActivity({ activityType: "missing", startToCloseTimeout: "10s" });
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     activities: { present: () => 1, other: () => 2 },
   });
-  const { outcome, task } = await worker.runUntil(activityOutcome(run));
-  await finish(run, task);
+  const outcome = await worker.runUntil(activityOutcome(run));
   const error = failureToError(outcome.kind === "failed" ? outcome.failure : assert.fail());
   assert.ok(error instanceof ApplicationFailure);
   assert.equal(error.type, "NotFoundError");
@@ -287,6 +288,7 @@ test("an activity type the worker does not have fails the activity with NotFound
     /Activity type 'missing' is not registered on this worker \(registered: other, present\)/,
   );
   assert.equal(worker.state, "STOPPED");
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("CompleteAsyncError leaves the activity open for the client to complete by task token", async () => {
@@ -299,6 +301,7 @@ test("CompleteAsyncError leaves the activity open for the client to complete by 
   const tokenPromise = new Promise<Uint8Array>((resolve) => (token = resolve));
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     activities: {
       approve() {
         token(info().taskToken);
@@ -306,23 +309,27 @@ test("CompleteAsyncError leaves the activity open for the client to complete by 
       },
     },
   });
-  const { outcome, task } = await worker.runUntil(async () => {
+  const outcome = await worker.runUntil(async () => {
     const taskToken = await tokenPromise;
     await run.client.getAsyncActivityHandle({ taskToken }).complete("approved later");
     return await activityOutcome(run);
   });
-  await finish(run, task);
   assert.equal(outcome.kind, "completed");
   assert.equal(outcome.kind === "completed" && outcome.result, "approved later");
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("a result the payload converter cannot convert fails the attempt with the conversion error", async () => {
   await using run = await startWithActivity({ activityType: "bad", startToCloseTimeout: "10s" });
-  const worker = new Worker(run.client, { taskQueue: run.taskQueue, activities: { bad: () => 10n } });
-  const { outcome, task } = await worker.runUntil(activityOutcome(run));
-  await finish(run, task);
+  const worker = new Worker(run.client, {
+    taskQueue: run.taskQueue,
+    workflowsPath,
+    activities: { bad: () => 10n },
+  });
+  const outcome = await worker.runUntil(activityOutcome(run));
   const error = failureToError(outcome.kind === "failed" ? outcome.failure : assert.fail());
   assert.equal(error instanceof ApplicationFailure && error.type, "TypeError");
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("cancelled() rejects with a CancelledFailure once the activity is cancelled", async () => {
@@ -334,6 +341,7 @@ test("cancelled() rejects with a CancelledFailure once the activity is cancelled
   let rejection: unknown;
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     activities: {
       async race() {
         const { cancelled } = await import("../../worker/activity/mod.ts");
@@ -353,13 +361,13 @@ test("cancelled() rejects with a CancelledFailure once the activity is cancelled
       },
     },
   });
-  const { task } = await worker.runUntil(async () => {
+  await worker.runUntil(async () => {
     const result = await activityOutcome(run);
     while (rejection === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
     return result;
   });
-  await finish(run, task);
   assert.ok(rejection instanceof CancelledFailure);
+  await assertReplays(run.handle, workflowsPath);
 });
 
 function cancellable(signal: AbortSignal): Promise<never> {

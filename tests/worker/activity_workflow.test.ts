@@ -11,6 +11,7 @@ import {
   info,
   sleep,
 } from "../../worker/activity/mod.ts";
+import { assertReplays } from "../e2e/e2e_support.ts";
 import { testClient } from "./activity_harness.ts";
 import { uniqueId } from "../support/servers.ts";
 
@@ -30,12 +31,8 @@ test("an activity's ApplicationFailure arrives at the client as the workflow fai
   await using _ = { [Symbol.asyncDispose]: () => c.connection.close() };
   const taskQueue = uniqueId("tq");
   const worker = new Worker(c, { taskQueue, workflowsPath, activities: { failWithDetails } });
-  const error = await worker.runUntil(
-    c.executeWorkflow("failingActivity", { id: uniqueId("wf"), taskQueue }).then(
-      () => undefined,
-      (e: unknown) => e,
-    ),
-  );
+  const handle = await c.startWorkflow("failingActivity", { id: uniqueId("wf"), taskQueue });
+  const error = await worker.runUntil(handle.result().then(() => undefined, (e: unknown) => e));
   assert.ok(error instanceof WorkflowFailedError, `expected WorkflowFailedError, got ${String(error)}`);
   assert.ok(error.cause instanceof ActivityFailure);
   assert.equal(error.cause.activityType, "failWithDetails");
@@ -45,6 +42,7 @@ test("an activity's ApplicationFailure arrives at the client as the workflow fai
   assert.equal(cause.type, "OutOfStock");
   assert.equal(cause.nonRetryable, true);
   assert.deepEqual(cause.details, [{ sku: "A-1", left: 0 }]);
+  await assertReplays(handle, workflowsPath);
 });
 
 test("the workflow's retry policy retries a failing activity until it succeeds", async () => {
@@ -61,10 +59,10 @@ test("the workflow's retry policy retries a failing activity until it succeeds",
       },
     },
   });
-  const result = await worker.runUntil(
-    c.executeWorkflow("retryingActivity", { id: uniqueId("wf"), taskQueue }),
-  );
+  const handle = await c.startWorkflow("retryingActivity", { id: uniqueId("wf"), taskQueue });
+  const result = await worker.runUntil(handle.result());
   assert.equal(result, "succeeded on attempt 3");
+  await assertReplays(handle, workflowsPath);
 });
 
 test("a start-to-close timeout reaches the workflow as an ActivityFailure caused by a TimeoutFailure", async () => {
@@ -82,10 +80,10 @@ test("a start-to-close timeout reaches the workflow as an ActivityFailure caused
     },
     gracefulShutdownTimeout: 0,
   });
-  const result = await worker.runUntil(
-    c.executeWorkflow("timingOutActivity", { id: uniqueId("wf"), taskQueue }),
-  );
+  const handle = await c.startWorkflow("timingOutActivity", { id: uniqueId("wf"), taskQueue });
+  const result = await worker.runUntil(handle.result());
   assert.equal(result, "START_TO_CLOSE");
+  await assertReplays(handle, workflowsPath);
 });
 
 /** Activities for the cancellation-type tests, recording what the activity saw. */
@@ -133,13 +131,14 @@ test("TRY_CANCEL: the workflow sees the cancellation at once; the activity is ca
     workflowsPath,
     activities: cancellationActivities(record, released),
   });
+  const handle = await c.startWorkflow("cancelActivity", {
+    args: ["TRY_CANCEL"],
+    id: uniqueId("wf"),
+    taskQueue,
+  });
   const result = await worker.runUntil(async () => {
     // The activity's cleanup waits for `release`, which comes only after the workflow result.
-    const value = await c.executeWorkflow("cancelActivity", {
-      args: ["TRY_CANCEL"],
-      id: uniqueId("wf"),
-      taskQueue,
-    });
+    const value = await handle.result();
     release();
     while (!record.some((r) => r.startsWith("cleanup"))) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -152,6 +151,7 @@ test("TRY_CANCEL: the workflow sees the cancellation at once; the activity is ca
   assert.equal(record.length, 2);
   assert.match(record[0]!, /^cancelled: (CANCELLED|NOT_FOUND)$/);
   assert.equal(record[1], "cleanup done after release");
+  await assertReplays(handle, workflowsPath);
 });
 
 test("WAIT_CANCELLATION_COMPLETED: the workflow waits until the activity has handled the cancellation", async () => {
@@ -164,16 +164,18 @@ test("WAIT_CANCELLATION_COMPLETED: the workflow waits until the activity has han
     workflowsPath,
     activities: cancellationActivities(record, Promise.resolve()),
   });
+  const handle = await c.startWorkflow("cancelActivity", {
+    args: ["WAIT_CANCELLATION_COMPLETED"],
+    id: uniqueId("wf"),
+    taskQueue,
+  });
   const result = await worker.runUntil(async () => {
-    const value = await c.executeWorkflow("cancelActivity", {
-      args: ["WAIT_CANCELLATION_COMPLETED"],
-      id: uniqueId("wf"),
-      taskQueue,
-    });
+    const value = await handle.result();
     return { value, recordAtResult: [...record] };
   });
   assert.equal(result.value, "cancelled");
   assert.deepEqual(result.recordAtResult, ["cancelled: CANCELLED", "cleanup done"]);
+  await assertReplays(handle, workflowsPath);
 });
 
 test("ABANDON: the workflow moves on and the activity is never told to cancel", async () => {
@@ -188,12 +190,13 @@ test("ABANDON: the workflow moves on and the activity is never told to cancel", 
     workflowsPath,
     activities: cancellationActivities(record, released),
   });
+  const handle = await c.startWorkflow("cancelActivity", {
+    args: ["ABANDON"],
+    id: uniqueId("wf"),
+    taskQueue,
+  });
   const result = await worker.runUntil(async () => {
-    const value = await c.executeWorkflow("cancelActivity", {
-      args: ["ABANDON"],
-      id: uniqueId("wf"),
-      taskQueue,
-    });
+    const value = await handle.result();
     release();
     while (record.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     return value;
@@ -201,6 +204,7 @@ test("ABANDON: the workflow moves on and the activity is never told to cancel", 
   assert.equal(result, "cancelled");
   assert.equal(record.length, 1);
   assert.doesNotMatch(record[0]!, /CANCELLED/);
+  await assertReplays(handle, workflowsPath);
 });
 
 test("local activities run on the worker, with local retries, and their failures reach the workflow", async () => {
@@ -224,10 +228,11 @@ test("local activities run on the worker, with local retries, and their failures
     },
   });
   const id = uniqueId("wf");
-  const [results, failure] = await worker.runUntil(async () => [
-    await c.executeWorkflow("localActivities", { args: ["local"], id, taskQueue }),
-    await c.executeWorkflow("failingLocalActivity", { id: uniqueId("wf"), taskQueue }),
-  ]);
+  const local = await c.startWorkflow("localActivities", { args: ["local"], id, taskQueue });
+  const failing = await c.startWorkflow("failingLocalActivity", { id: uniqueId("wf"), taskQueue });
+  const [results, failure] = await worker.runUntil(
+    async () => [await local.result(), await failing.result()],
+  );
   assert.deepEqual(results, ["Hello, local!", "3"]);
   assert.deepEqual(seen, [{ isLocal: true, workflowId: id }]);
   assert.deepEqual(failure, {
@@ -236,4 +241,6 @@ test("local activities run on the worker, with local retries, and their failures
     message: "Out of stock",
     details: [{ sku: "A-1", left: 0 }],
   });
+  await assertReplays(local, workflowsPath);
+  await assertReplays(failing, workflowsPath);
 });

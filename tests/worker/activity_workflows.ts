@@ -8,6 +8,7 @@ import {
   CancelledFailure,
   condition,
   defineSignal,
+  type Duration,
   executeActivity,
   executeLocalActivity,
   setHandler,
@@ -100,4 +101,57 @@ export async function failingLocalActivity(): Promise<unknown> {
     const cause = error.cause as { name?: string; message?: string; details?: unknown } | undefined;
     return { failure: error.name, cause: cause?.name, message: cause?.message, details: cause?.details };
   }
+}
+
+/** How {@linkcode runActivity} schedules its one activity. */
+export interface OneActivityOptions {
+  activityType: string;
+  args?: unknown[];
+  startToCloseTimeout?: Duration;
+  scheduleToCloseTimeout?: Duration;
+  heartbeatTimeout?: Duration;
+  /** Default: 1 (no retries); 0 is unlimited. */
+  maximumAttempts?: number;
+  /** Default: 100 ms, with a backoff coefficient of 1. */
+  initialInterval?: Duration;
+}
+
+/** Makes {@linkcode runActivity} cancel its activity (and wait until the activity has handled it). */
+export const cancelTheActivity = defineSignal("cancelTheActivity");
+
+/**
+ * Schedules one activity and returns once it closed, however it closed (completed, failed, timed
+ * out, or cancelled on the `cancelTheActivity` signal): the tests read the outcome from history.
+ */
+export async function runActivity(options: OneActivityOptions): Promise<string> {
+  let cancelRequested = false;
+  setHandler(cancelTheActivity, () => {
+    cancelRequested = true;
+  });
+  const handle = startActivity(options.activityType, {
+    args: options.args ?? [],
+    ...(options.startToCloseTimeout === undefined
+      ? {}
+      : { startToCloseTimeout: options.startToCloseTimeout }),
+    ...(options.scheduleToCloseTimeout === undefined
+      ? {}
+      : { scheduleToCloseTimeout: options.scheduleToCloseTimeout }),
+    ...(options.heartbeatTimeout === undefined ? {} : { heartbeatTimeout: options.heartbeatTimeout }),
+    retry: {
+      maximumAttempts: options.maximumAttempts ?? 1,
+      initialInterval: options.initialInterval ?? 100,
+      backoffCoefficient: 1,
+    },
+    cancellationType: "WAIT_CANCELLATION_COMPLETED",
+  });
+  let closed = false;
+  const outcome = handle.result().then(() => "completed", (error: unknown) => {
+    if (error instanceof ActivityFailure || error instanceof CancelledFailure) return "closed unsuccessfully";
+    throw error;
+  }).finally(() => {
+    closed = true;
+  });
+  await condition(() => closed || cancelRequested);
+  if (!closed) handle.cancel();
+  return await outcome;
 }

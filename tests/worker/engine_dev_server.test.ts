@@ -7,6 +7,7 @@ import { TaskQueueKind } from "../../gen/temporal/api/enums/v1/task_queue_pb.ts"
 import { bundleWorkflows, stopBundler } from "../../sandbox/bundler.ts";
 import { createWorkflowHost } from "../../sandbox/host.ts";
 import { createWorkflowEngine, type WorkflowEngine } from "../../worker/workflow/engine.ts";
+import { assertReplays } from "../e2e/e2e_support.ts";
 import { devServer, uniqueId } from "../support/servers.ts";
 
 const WORKFLOWS = new URL("./fixtures/replay_workflows.ts", import.meta.url);
@@ -96,22 +97,24 @@ async function withEngine(fn: (ctx: Ctx) => Promise<void>, maxCachedWorkflows = 
 
 test("dev server: a workflow calling one activity completes with the activity's result", async () => {
   await withEngine(async ({ client, taskQueue, errors }) => {
-    const result = await client.executeWorkflow("sayHello", {
+    const handle = await client.startWorkflow("sayHello", {
       args: ["Ada"],
       id: uniqueId("hello"),
       taskQueue,
     });
-    assert.equal(result, "Hello, Ada");
+    assert.equal(await handle.result(), "Hello, Ada");
     assert.deepEqual(errors, []);
+    await assertReplays(handle, WORKFLOWS);
   });
 });
 
 test("dev server: a durable timer fires and the finished run leaves the cache", async () => {
   await withEngine(async ({ client, taskQueue, engine, errors }) => {
-    const result = await client.executeWorkflow("sleeper", { args: [50], id: uniqueId("sleep"), taskQueue });
-    assert.equal(result, "slept");
+    const handle = await client.startWorkflow("sleeper", { args: [50], id: uniqueId("sleep"), taskQueue });
+    assert.equal(await handle.result(), "slept");
     assert.equal(engine.cacheSize, 0);
     assert.deepEqual(errors, []);
+    await assertReplays(handle, WORKFLOWS);
   });
 });
 
@@ -130,14 +133,18 @@ test("dev server: signals change state, queries read it (from the cache and afte
     await handle.signal("done");
     assert.equal(await handle.result(), 7);
     assert.deepEqual(errors, []);
+    await assertReplays(handle, WORKFLOWS);
   });
 });
 
 test("dev server: continue-as-new starts new runs until the last one returns", async () => {
   await withEngine(async ({ client, taskQueue, errors }) => {
-    const result = await client.executeWorkflow("countdown", { args: [0], id: uniqueId("can"), taskQueue });
-    assert.equal(result, 3);
+    const handle = await client.startWorkflow("countdown", { args: [0], id: uniqueId("can"), taskQueue });
+    assert.equal(await handle.result(), 3);
     assert.deepEqual(errors, []);
+    // The first run (it continued as new) and the last one (it returned).
+    await assertReplays(handle, WORKFLOWS);
+    await assertReplays(client.getWorkflowHandle(handle.workflowId), WORKFLOWS);
   });
 });
 
@@ -156,6 +163,7 @@ test("dev server: cancelling a sleeping workflow cancels it", async () => {
     const description = await handle.describe();
     assert.equal(description.status, "CANCELED");
     assert.ok(errors.every((e) => !(e instanceof Error) || !/nondetermin/i.test(e.message)), String(errors));
+    await assertReplays(handle, WORKFLOWS);
   });
 });
 
@@ -167,6 +175,7 @@ test("dev server: without a cache every task replays from full history and still
     assert.equal(await handle.result(), 5);
     assert.equal(engine.cacheSize, 0);
     assert.deepEqual(errors, []);
+    await assertReplays(handle, WORKFLOWS);
   }, 0);
 });
 
@@ -184,5 +193,6 @@ test("dev server: updates are validated, accepted, run across tasks and complete
     await handle.signal("done");
     assert.equal(await handle.result(), 16);
     assert.deepEqual(errors, []);
+    await assertReplays(handle, WORKFLOWS);
   });
 });

@@ -12,6 +12,7 @@ import { Client } from "../../client/client.ts";
 import type { WorkflowHandle } from "../../client/workflow_handle.ts";
 import { WorkflowExecutionStatus } from "../../client/workflow_execution.ts";
 import { startDevServer } from "../../testing/dev_server.ts";
+import { assertReplays } from "../e2e/e2e_support.ts";
 import { devServer, uniqueId } from "../support/servers.ts";
 import { startWorkerProcess, type WorkerProcess } from "./survival/worker_process.ts";
 
@@ -89,6 +90,13 @@ async function assertAllComplete(handles: readonly WorkflowHandle[], worker: Wor
   }
 }
 
+const SURVIVAL_WORKFLOWS = new URL("./survival/workflows.ts", import.meta.url);
+
+/** Replays every run's history with the workflow code the worker processes ran. */
+async function assertAllReplay(handles: readonly WorkflowHandle[]): Promise<void> {
+  for (const handle of handles) await assertReplays(handle, SURVIVAL_WORKFLOWS);
+}
+
 /** Runs (by number) with at least one step started by `worker`. */
 function runsTouchedBy(worker: WorkerProcess, from = 0): Set<number> {
   return new Set(worker.steps.slice(from).map((step) => Number(step.split(" ")[0])));
@@ -117,6 +125,7 @@ test("SIGKILL of the worker process with 200 workflows in flight: a new worker c
     // The new worker finished runs the killed one had started: their state survived the kill.
     const resumed = [...runsTouchedBy(second)].filter((n) => touchedByFirst.has(n));
     assert.ok(resumed.length > 0, "the new worker resumed runs started by the killed one");
+    await assertAllReplay(handles);
   } finally {
     for (const worker of workers) await worker.stop();
     await client.connection.close();
@@ -154,6 +163,7 @@ test("restart of the dev server (persisted db file) mid-run: the worker reconnec
     // The same worker process, reconnected, ran every last step.
     const lastSteps = worker.steps.slice(stepsBeforeRestart).filter((step) => step.endsWith(` ${STEPS - 1}`));
     assert.equal(new Set(lastSteps).size, WORKFLOWS);
+    await assertAllReplay(handles);
   } finally {
     await worker?.stop();
     await client.connection.close();

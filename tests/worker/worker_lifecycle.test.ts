@@ -5,7 +5,8 @@ import { RPCCode } from "../../client/rpc_code.ts";
 import { RPCError } from "../../client/rpc_error.ts";
 import { Worker } from "../../worker/mod.ts";
 import { info } from "../../worker/activity/mod.ts";
-import { activityOutcome, finish, startWithActivity, testClient } from "./activity_harness.ts";
+import { assertReplays } from "../e2e/e2e_support.ts";
+import { activityOutcome, activityWorkflowsPath, startWithActivity, testClient } from "./activity_harness.ts";
 import { devServer, uniqueId } from "../support/servers.ts";
 
 const helloWorkflows = new URL("../../examples/workflows/hello.ts", import.meta.url);
@@ -60,16 +61,20 @@ test("start() with await using: the worker runs in its scope (here, a class inst
   }
   let worker: Worker;
   {
-    await using scoped = new Worker(run.client, { taskQueue: run.taskQueue, activities: new Repository() });
+    await using scoped = new Worker(run.client, {
+      taskQueue: run.taskQueue,
+      workflowsPath: activityWorkflowsPath,
+      activities: new Repository(),
+    });
     worker = scoped;
     await scoped.start();
     assert.equal(scoped.state, "RUNNING");
     assert.ok((scoped.startupMs ?? -1) >= 0);
-    const { outcome, task } = await activityOutcome(run);
-    await finish(run, task);
+    const outcome = await activityOutcome(run);
     assert.deepEqual(outcome.kind === "completed" && outcome.result, "user/42 (attempt 1)");
   }
   assert.equal(worker.state, "STOPPED");
+  await assertReplays(run.handle, activityWorkflowsPath);
 });
 
 test("runUntil() returns the promise's value, or rejects with its error, and stops the worker either way", async () => {
@@ -121,14 +126,16 @@ test("an unknown workflow type fails the workflow task, not the worker", async (
       const failure = await workflowTaskFailure(client, namespace, unknown.workflowId);
       await unknown.terminate("test done");
       assert.match(failure, /NoSuchWorkflow/);
-      return await client.executeWorkflow("SayHello", {
+      const hello = await client.startWorkflow("SayHello", {
         args: ["still running"],
         id: uniqueId("wf"),
         taskQueue,
       });
+      return { value: await hello.result(), hello };
     });
-    assert.equal(result, "Hello, still running!");
+    assert.equal(result.value, "Hello, still running!");
     assert.equal(worker.state, "STOPPED");
+    await assertReplays(result.hello, helloWorkflows);
   } finally {
     await client.connection.close();
   }
@@ -167,15 +174,17 @@ test("a worker with workflows takes eagerly started workflows' first task from t
     };
     const worker = new Worker(client, { taskQueue, workflowsPath: helloWorkflows, activities });
     await worker.start();
-    const result = await client.executeWorkflow("SayHello", {
+    const handle = await client.startWorkflow("SayHello", {
       args: ["eager"],
       id: uniqueId("wf"),
       taskQueue,
       requestEagerStart: true,
     });
+    const result = await handle.result();
     await worker.shutdown();
     assert.equal(result, "Hello, eager!");
     assert.equal(delivered, 1);
+    await assertReplays(handle, helloWorkflows);
   } finally {
     await client.connection.close();
   }

@@ -42,6 +42,27 @@ test("activities must be functions in an object; the keys are the type names", a
   await client.connection.close();
 });
 
+test("a class is not an activity: the error says to pass a function or an instance", async () => {
+  const client = await lazyClient();
+  class Billing {
+    charge() {
+      return 1;
+    }
+  }
+  assert.throws(
+    () => new Worker(client, { taskQueue: "q", activities: { charge: () => 1, Billing } }),
+    {
+      name: "TypeError",
+      message: "Invalid activity 'Billing': expected a function, got class Billing; pass a function, " +
+        "or an instance (new Billing()) as activities to register its methods",
+    },
+  );
+  assert.deepEqual(new Worker(client, { taskQueue: "q", activities: new Billing() }).activityTypes, [
+    "charge",
+  ]);
+  await client.connection.close();
+});
+
 test("the methods of a class instance are registered as activities bound to the instance", async () => {
   const client = await lazyClient();
   class Db {
@@ -74,6 +95,15 @@ test("unknown options and invalid values are named in the error", async () => {
   assert.throws(
     () => new Worker(client, { taskQueue: "q", activities, useVersioning: true }),
     { message: "Invalid useVersioning 'true': set buildId too, the build this worker polls for" },
+  );
+  assert.throws(
+    () =>
+      new Worker(client, {
+        taskQueue: "q",
+        activities,
+        interceptors: { workflowSpanExporter: "otel" as never },
+      }),
+    { message: "Invalid interceptors.workflowSpanExporter 'otel': expected a function (spans, run) => void" },
   );
   const worker = new Worker(client, {
     taskQueue: "q",

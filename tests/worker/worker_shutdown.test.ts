@@ -4,7 +4,12 @@ import { defaultDataConverter } from "../../common/data_converter.ts";
 import { ApplicationFailure } from "../../common/failures.ts";
 import { Worker } from "../../worker/mod.ts";
 import { cancellationReason, cancellationSignal, workerShutdownSignal } from "../../worker/activity/mod.ts";
-import { activityOutcome, finish, startWithActivity } from "./activity_harness.ts";
+import { assertReplays } from "../e2e/e2e_support.ts";
+import {
+  activityWorkflowsPath as workflowsPath,
+  outcomeAfterShutdown,
+  startWithActivity,
+} from "./activity_harness.ts";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -15,6 +20,7 @@ test("graceful shutdown tells running activities, waits for them, and reports wh
   const seen: string[] = [];
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     gracefulShutdownTimeout: "20s",
     activities: {
       async checkpoint() {
@@ -32,9 +38,9 @@ test("graceful shutdown tells running activities, waits for them, and reports wh
   await worker.shutdown();
   assert.equal(worker.state, "STOPPED");
   assert.deepEqual(seen, ["shutdown notice; cancelled: false"]);
-  const { outcome, task } = await activityOutcome(run);
-  await finish(run, task);
+  const outcome = await outcomeAfterShutdown(run);
   assert.equal(outcome.kind === "completed" && outcome.result, "saved progress");
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("activities still running after gracefulShutdownTimeout are cancelled and fail as retryable WorkerShutdown", async () => {
@@ -43,6 +49,7 @@ test("activities still running after gracefulShutdownTimeout are cancelled and f
   const activityStarted = new Promise<void>((resolve) => (started = resolve));
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     gracefulShutdownTimeout: "200ms",
     logger: quiet,
     activities: {
@@ -56,8 +63,7 @@ test("activities still running after gracefulShutdownTimeout are cancelled and f
   await worker.start();
   await activityStarted;
   await worker.shutdown();
-  const { outcome, task } = await activityOutcome(run);
-  await finish(run, task);
+  const outcome = await outcomeAfterShutdown(run);
   assert.equal(outcome.kind, "failed");
   const error = defaultDataConverter.failureConverter.failureToError(
     outcome.kind === "failed" ? outcome.failure : assert.fail(),
@@ -66,6 +72,7 @@ test("activities still running after gracefulShutdownTimeout are cancelled and f
   assert.ok(error instanceof ApplicationFailure);
   assert.equal(error.type, "WorkerShutdown");
   assert.equal(error.nonRetryable, false);
+  await assertReplays(run.handle, workflowsPath);
 });
 
 test("an activity sees the WORKER_SHUTDOWN reason when shutdown cancels it", async () => {
@@ -75,6 +82,7 @@ test("an activity sees the WORKER_SHUTDOWN reason when shutdown cancels it", asy
   const seen: (string | undefined)[] = [];
   const worker = new Worker(run.client, {
     taskQueue: run.taskQueue,
+    workflowsPath,
     logger: quiet,
     activities: {
       async observe() {
@@ -88,7 +96,7 @@ test("an activity sees the WORKER_SHUTDOWN reason when shutdown cancels it", asy
   await worker.start();
   await activityStarted;
   await worker.shutdown();
-  const { task } = await activityOutcome(run);
-  await finish(run, task);
+  await outcomeAfterShutdown(run);
   assert.deepEqual(seen, ["true", "WORKER_SHUTDOWN"]);
+  await assertReplays(run.handle, workflowsPath);
 });

@@ -12,7 +12,8 @@ export type ActivityFunction = (...args: any[]) => unknown;
  * are the functions. An instance of a class also works: its methods (own and inherited) are
  * registered under their names, bound to the instance, so they can use its state.
  *
- * @throws {TypeError} If `activities` is not an object or a value is not a function.
+ * @throws {TypeError} If `activities` is not an object or a value is not a function (a class is
+ *   not one: it cannot be called without `new`).
  */
 export function resolveActivities(activities: unknown): Map<string, ActivityFunction> {
   const registry = new Map<string, ActivityFunction>();
@@ -28,6 +29,13 @@ export function resolveActivities(activities: unknown): Map<string, ActivityFunc
     if (registry.has(name)) return; // an own property shadows an inherited method
     if (typeof value !== "function") {
       throw new TypeError(`Invalid activity '${name}': expected a function, got ${describe(value)}`);
+    }
+    if (/^class[\s{]/.test(Function.prototype.toString.call(value))) {
+      throw new TypeError(
+        `Invalid activity '${name}': expected a function, got class ${value.name}; pass a function, or an instance (new ${
+          value.name || "YourClass"
+        }()) as activities to register its methods`,
+      );
     }
     registry.set(name, bind ? (value as ActivityFunction).bind(activities) : value as ActivityFunction);
   };

@@ -9,11 +9,17 @@
 const EXT = import.meta.url.endsWith(".js") ? ".js" : ".ts";
 
 /**
- * The workflow interceptors module that carries the trace header onto activities and children.
+ * The workflow interceptors module that makes the workflow spans (`RunWorkflow`, `StartActivity`,
+ * `StartChildWorkflow`, `HandleSignal`, ...) and puts their context in the headers of activities,
+ * children, signals and continue-as-new. Its spans reach the tracer through the worker's
+ * `workflowSpanExporter` (see `createTracingWorkerInterceptors`).
  *
  * @example
  * ```ts
- * new Worker(client, { taskQueue, workflowsPath, interceptors: { workflowModules: [TRACING_WORKFLOW_MODULE] } });
+ * new Worker(client, {
+ *   taskQueue, workflowsPath,
+ *   interceptors: { workflowModules: [TRACING_WORKFLOW_MODULE], workflowSpanExporter: createTracingWorkflowSpanExporter() },
+ * });
  * ```
  */
 export const TRACING_WORKFLOW_MODULE: URL = new URL(

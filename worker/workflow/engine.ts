@@ -53,6 +53,7 @@ import type {
   Completion,
   FailureJson,
   QueryResult,
+  WorkflowSpan,
 } from "../../sandbox/protocol.ts";
 import { SDK_NAME, SDK_VERSION } from "../../client/version.ts";
 import {
@@ -134,6 +135,21 @@ export interface WorkflowEngineOptions {
   executeLocalActivity?: LocalActivityExecutor;
   /** Reports errors the engine handled (failed tasks, failed responses). Default: ignored. */
   onError?: (error: unknown, context: { runId: string; workflowId: string }) => void;
+  /**
+   * Receives the spans workflow code finished in a task's new (not replayed) activations, once the
+   * server accepted the task's completion; an error it throws is reported to `onError`. Default:
+   * spans are dropped.
+   */
+  onSpans?: (spans: WorkflowSpan[], run: WorkflowSpanSource) => void;
+}
+
+/** The run a batch of workflow spans comes from. */
+export interface WorkflowSpanSource {
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly workflowType: string;
 }
 
 /** The engine's interface to the Worker. */
@@ -340,6 +356,7 @@ class Engine implements WorkflowEngine {
       capabilities: { discardSpeculativeWorkflowTaskWithEvents: true },
       ...this.#versionStamp(),
     });
+    this.#exportSpans(m);
     // The server dropped this (speculative) task's events, e.g. after an update rejection: the
     // cached run is ahead of history, so it is rebuilt from history next time.
     if (response.resetHistoryEventId > 0n) {
@@ -347,6 +364,24 @@ class Engine implements WorkflowEngine {
       this.#drop(m.runId);
     }
     return response;
+  }
+
+  /** Hands the spans of the task just completed to `onSpans` (exactly once: they are taken from the run). */
+  #exportSpans(m: WorkflowMachines): void {
+    const spans = m.takeSpans();
+    if (spans.length === 0 || this.#o.onSpans === undefined) return;
+    const run: WorkflowSpanSource = {
+      namespace: m.namespace,
+      taskQueue: m.taskQueue,
+      workflowId: m.workflowId,
+      runId: m.runId,
+      workflowType: m.workflowType,
+    };
+    try {
+      this.#o.onSpans(spans, run);
+    } catch (error) {
+      this.#o.onError?.(error, { runId: m.runId, workflowId: m.workflowId });
+    }
   }
 
   /** Buffers the events of the task the server returned after a heartbeat (fetching what it left out). */

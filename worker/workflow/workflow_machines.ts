@@ -20,6 +20,7 @@ import type {
   Command,
   Completion,
   StartWorkflowJob,
+  WorkflowSpan,
 } from "../../sandbox/protocol.ts";
 import {
   durationToMs,
@@ -161,6 +162,8 @@ export class WorkflowMachines implements EngineContext {
   #continueAsNewSuggested = false;
   /** Protocol messages without a command (update rejections) to send with the current task. */
   #looseMessages: Message[] = [];
+  /** Spans the workflow finished in new (not replayed) activations, not yet exported. */
+  #spans: WorkflowSpan[] = [];
 
   constructor(identity: RunIdentity) {
     this.namespace = identity.namespace;
@@ -265,6 +268,13 @@ export class WorkflowMachines implements EngineContext {
   messages(): Message[] {
     const carried = this.#queue.flatMap((c) => (c.message === undefined ? [] : [c.message]));
     return [...this.#looseMessages, ...carried];
+  }
+
+  /** Spans the workflow finished in this task's new activations (cleared on read): export them once the task completed. */
+  takeSpans(): WorkflowSpan[] {
+    const spans = this.#spans;
+    this.#spans = [];
+    return spans;
   }
 
   /** Flags the runtime used in this task that history does not hold yet (cleared on read). */
@@ -623,6 +633,7 @@ export class WorkflowMachines implements EngineContext {
         if (this.replaying && !this.#recordedFlags.has(f)) continue;
         this.#newFlags.add(f);
       }
+      if (!this.replaying && completion.spans !== undefined) this.#spans.push(...completion.spans);
       this.#applyCommands(completion.commands);
     }
   }

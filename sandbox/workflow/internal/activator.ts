@@ -20,6 +20,7 @@ import type {
   RuntimeEnv,
   SignalWorkflowJob,
   StartWorkflowJob,
+  WorkflowSpan,
 } from "../../protocol.ts";
 import { CancellationScope } from "../cancellation_scope.ts";
 import {
@@ -121,6 +122,11 @@ export class Activator {
   isReplaying = false;
   disposed = false;
   random: Prng = createPrng("0");
+  /**
+   * The PRNG of trace and span ids (`newTraceId`/`newSpanId`): seeded from the start job's seed and
+   * the run id, separate from `random` so tracing leaves the workflow's own random values alone.
+   */
+  tracingRandom: Prng = createPrng("0");
   started = false;
   completed = false;
   cancelled = false;
@@ -166,6 +172,7 @@ export class Activator {
   readonly sentPatches = new Set<string>();
   #commands: Command[] = [];
   #queryResults: QueryResult[] = [];
+  #spans: WorkflowSpan[] = [];
   #workflowEntry: WorkflowEntry | undefined;
   #instance: Record<string | symbol, unknown> | undefined;
   #startArgs: unknown[] = [];
@@ -385,6 +392,7 @@ export class Activator {
 
   #initialize(job: StartWorkflowJob, activation: Activation): void {
     this.random = createPrng(job.randomnessSeed);
+    this.tracingRandom = createPrng(`tracing:${job.randomnessSeed}:${activation.runId}`);
     const entry = this.registry.types.get(job.workflowType) ?? this.registry.dynamic;
     const info: MutableInfo = {
       workflowId: job.workflowId,
@@ -422,6 +430,7 @@ export class Activator {
       historySize: activation.historySizeBytes ?? 0,
       continueAsNewSuggested: activation.continueAsNewSuggested ?? false,
       currentBuildId: activation.currentBuildId,
+      headers: job.headers ?? {},
       unsafe: { isReplaying: false, now: 0 },
     };
     this.info = info;
@@ -619,15 +628,35 @@ export class Activator {
       return;
     }
     const { protocolInstanceId } = job;
+    const handler = (entry ?? fallback)!;
     let args: unknown[];
     try {
       args = fromPayloadsJson(job.args);
-      if (job.runValidator && (entry ?? fallback)?.validator !== undefined) {
-        const validator = (entry ?? fallback)!.validator!;
-        const call = entry !== undefined ? () => validator(...args) : () => validator(job.name, ...args);
-        const returned: unknown = this.readOnlyCall(`The validator of update '${job.name}'`, call);
+      if (job.runValidator) {
+        const input = { updateId: job.id, updateName: job.name, args, headers: job.headers ?? {} };
+        const returned: unknown = this.readOnlyCall(
+          `The validator of update '${job.name}'`,
+          () =>
+            this.withScope(this.rootScope, () =>
+              runInbound(this, "validateUpdate", input, (validated) => {
+                const validator = handler.validator;
+                if (validator === undefined) return;
+                const result: unknown = entry !== undefined
+                  ? validator(...validated.args)
+                  : validator(validated.updateName, ...validated.args);
+                if (result instanceof Promise) {
+                  result.catch(() => undefined);
+                  throw new DeterminismViolationError(
+                    `The validator of update '${job.name}' must be synchronous`,
+                  );
+                }
+              })),
+        );
         if (returned instanceof Promise) {
-          throw new DeterminismViolationError(`The validator of update '${job.name}' must be synchronous`);
+          returned.catch(() => undefined);
+          throw new DeterminismViolationError(
+            `A validateUpdate interceptor returned a promise for update '${job.name}': validation must be synchronous`,
+          );
         }
       }
     } catch (error) {
@@ -640,15 +669,26 @@ export class Activator {
       return;
     }
     this.pushCommand({ kind: "updateResponse", protocolInstanceId, response: { status: "accepted" } });
-    const done = this.#trackHandler("update", job.name, (entry ?? fallback)!.unfinishedPolicy, job.id);
+    const done = this.#trackHandler("update", job.name, handler.unfinishedPolicy, job.id);
     let result: Promise<unknown>;
     try {
-      result = Promise.resolve(
-        this.withScope(
-          this.rootScope,
-          () => entry !== undefined ? entry.handler(...args) : fallback!.handler(job.name, ...args),
-        ),
-      );
+      result = this.withScope(this.rootScope, () =>
+        runInbound(
+          this,
+          "handleUpdate",
+          { updateId: job.id, updateName: job.name, args, headers: job.headers ?? {} },
+          (input) => {
+            try {
+              return Promise.resolve(
+                entry !== undefined
+                  ? entry.handler(...input.args)
+                  : fallback!.handler(input.updateName, ...input.args),
+              );
+            } catch (error) {
+              return Promise.reject(error);
+            }
+          },
+        ));
     } catch (error) {
       result = Promise.reject(error);
     }
@@ -715,7 +755,16 @@ export class Activator {
       () =>
         this.withScope(
           this.rootScope,
-          () => entry !== undefined ? entry.handler(...args) : fallback!.handler(job.queryType, ...args),
+          () =>
+            runInbound(
+              this,
+              "handleQuery",
+              { queryName: job.queryType, args, headers: job.headers ?? {} },
+              (input) =>
+                entry !== undefined
+                  ? entry.handler(...input.args)
+                  : fallback!.handler(input.queryName, ...input.args),
+            ),
         ),
     );
     if (value instanceof Promise) {
@@ -808,6 +857,7 @@ export class Activator {
     if (this.taskError !== undefined) {
       this.#commands = [];
       this.#queryResults = [];
+      this.#spans = [];
       return { runId, commands: [], failure: this.#taskFailure(this.taskError) };
     }
     for (const update of this.bufferedUpdates.splice(0)) {
@@ -828,8 +878,10 @@ export class Activator {
     if (this.completed) this.#warnUnfinishedHandlers();
     const completion: Completion = { runId, commands: this.#commands };
     if (this.#queryResults.length > 0) completion.queryResults = this.#queryResults;
+    if (this.#spans.length > 0) completion.spans = this.#spans;
     this.#commands = [];
     this.#queryResults = [];
+    this.#spans = [];
     return completion;
   }
 
@@ -857,8 +909,14 @@ export class Activator {
   }
 
   // ------------------------------------------------------------------------------------------
-  // Logging
+  // Spans and logging
   // ------------------------------------------------------------------------------------------
+
+  /** Adds a finished span to this activation's completion; dropped while replaying (it was exported then). */
+  exportSpan(span: WorkflowSpan): void {
+    if (this.isReplaying) return;
+    this.#spans.push(span);
+  }
 
   /** Replay-aware logging to the host's sink. */
   log(level: LogLevel, message: string, attrs: Record<string, unknown> = {}): void {

@@ -2,7 +2,8 @@
  * The per-run workflow interceptors and the chains that run calls through them. The runtime
  * installs a run's interceptors (from the `interceptors()` factories of the worker's interceptor
  * modules) when it creates the run; the activator and the API functions call `runInbound` /
- * `runOutbound` around the workflow function, signal handlers, activities and children.
+ * `runOutbound` around the workflow function, handlers, activities, children, signals to other
+ * workflows and continue-as-new.
  *
  * @module
  */
@@ -64,12 +65,9 @@ export function startHeaders(run: object): WorkflowHeaders {
   return runs.get(run)?.startHeaders ?? {};
 }
 
-type Method<T, I> = (input: I, next: (input: I) => Promise<T>) => Promise<T>;
+type Method<I, R> = (input: I, next: (input: I) => R) => R;
 
-function compose<T, I>(
-  methods: Method<T, I>[],
-  terminal: (input: I) => Promise<T>,
-): (input: I) => Promise<T> {
+function compose<I, R>(methods: Method<I, R>[], terminal: (input: I) => R): (input: I) => R {
   let next = terminal;
   for (let i = methods.length - 1; i >= 0; i--) {
     const method = methods[i]!;
@@ -79,7 +77,11 @@ function compose<T, I>(
   return next;
 }
 
-/** Runs an inbound call through the run's inbound interceptors, then `terminal`. */
+/**
+ * Runs an inbound call through the run's inbound interceptors, then `terminal`. The chain returns
+ * what the methods return: a promise for most kinds, a plain value for `handleQuery` and
+ * `validateUpdate` (synchronous by contract).
+ */
 export function runInbound<K extends keyof WorkflowInboundInterceptor>(
   run: object,
   kind: K,
@@ -89,9 +91,33 @@ export function runInbound<K extends keyof WorkflowInboundInterceptor>(
   type I = typeof input;
   const methods = (runs.get(run)?.inbound ?? []).flatMap((interceptor) => {
     const method = interceptor[kind];
-    return method === undefined ? [] : [(method as Method<unknown, I>).bind(interceptor)];
+    return method === undefined ? [] : [(method as unknown as Method<I, unknown>).bind(interceptor)];
   });
-  return compose(methods, terminal as (input: I) => Promise<unknown>)(input) as never;
+  return compose(methods, terminal as (input: I) => unknown)(input) as never;
+}
+
+/**
+ * Runs a synchronous outbound call (`continueAsNew`) through the run's outbound interceptors, then
+ * `terminal`, which must throw (it ends the run).
+ *
+ * @throws {IllegalStateError} If an interceptor returned instead of calling `next` synchronously.
+ */
+export function runOutboundThrowing<K extends "continueAsNew">(
+  run: object,
+  kind: K,
+  input: Parameters<NonNullable<WorkflowOutboundInterceptor[K]>>[0],
+  terminal: (input: Parameters<NonNullable<WorkflowOutboundInterceptor[K]>>[0]) => never,
+): never {
+  type I = typeof input;
+  const methods = (runs.get(run)?.outbound ?? []).flatMap((interceptor) => {
+    const method = interceptor[kind];
+    return method === undefined ? [] : [(method as unknown as Method<I, unknown>).bind(interceptor)];
+  });
+  const returned = compose(methods, terminal as (input: I) => unknown)(input);
+  if (returned instanceof Promise) returned.catch(() => undefined);
+  throw new IllegalStateError(
+    `A workflow outbound interceptor's '${kind}' returned instead of calling next, which throws: call next(input) synchronously and let its error propagate`,
+  );
 }
 
 /**
@@ -101,7 +127,7 @@ export function runInbound<K extends keyof WorkflowInboundInterceptor>(
  *
  * @throws {IllegalStateError} If `requireSync` and an interceptor did not call `next` synchronously.
  */
-export function runOutbound<K extends keyof WorkflowOutboundInterceptor, S>(
+export function runOutbound<K extends Exclude<keyof WorkflowOutboundInterceptor, "continueAsNew">, S>(
   run: object,
   kind: K,
   input: Parameters<NonNullable<WorkflowOutboundInterceptor[K]>>[0],
@@ -113,7 +139,7 @@ export function runOutbound<K extends keyof WorkflowOutboundInterceptor, S>(
   type I = typeof input;
   const methods = (runs.get(run)?.outbound ?? []).flatMap((interceptor) => {
     const method = interceptor[kind];
-    return method === undefined ? [] : [(method as unknown as Method<unknown, I>).bind(interceptor)];
+    return method === undefined ? [] : [(method as unknown as Method<I, Promise<unknown>>).bind(interceptor)];
   });
   let extra: S | undefined;
   let called = false;

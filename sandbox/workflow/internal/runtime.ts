@@ -13,13 +13,14 @@ import {
   PROTOCOL_VERSION,
   type RuntimeEnv,
   type WorkflowRuntime,
+  type WorkflowTypes,
 } from "../../protocol.ts";
 import { Activator } from "./activator.ts";
 import { installAsyncContext } from "./async_context.ts";
 import { createScopeSlot, enterRun, type ScopeSlot, useScopeSlot } from "./context.ts";
 import { errorToFailureJson } from "./converter.ts";
 import { installInterceptors } from "./interceptor_chain.ts";
-import { buildRegistry, type WorkflowRegistry } from "./registry.ts";
+import { buildRegistry, describeRegistry, type WorkflowRegistry } from "./registry.ts";
 
 export { createScopeSlot, installAsyncContext };
 
@@ -49,6 +50,19 @@ function registryOf(workflowModule: Record<string, unknown>): WorkflowRegistry {
     registries.set(workflowModule, registry);
   }
   return registry;
+}
+
+/**
+ * The workflow types of a workflows module's exports (what runs of it can execute).
+ *
+ * @throws {TypeError} If two exports define the same workflow type (the message names both).
+ * @example
+ * ```ts
+ * describeWorkflows(workflows); // { types: ["SayHello"], dynamic: false }
+ * ```
+ */
+export function describeWorkflows(workflowModule: Record<string, unknown>): WorkflowTypes {
+  return describeRegistry(registryOf(workflowModule));
 }
 
 /**

@@ -1,9 +1,25 @@
 /** Workflows of the OpenTelemetry tests (bundled by the worker, never imported by the host). */
-import { executeChild, proxyActivities, proxyLocalActivities, sleep } from "../../../sandbox/workflow/mod.ts";
+import {
+  condition,
+  continueAsNew,
+  defineSignal,
+  defineUpdate,
+  executeChild,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  startChild,
+  workflowInfo,
+} from "../../../sandbox/workflow/mod.ts";
 
 type Activities = { step(label: string): string };
 const { step } = proxyActivities<Activities>({ startToCloseTimeout: "30s" });
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: "30s" });
+
+export const poke = defineSignal<[string]>("poke");
+export const go = defineSignal("go");
+export const bump = defineUpdate<number, [number]>("bump");
 
 /** Runs one activity. */
 export async function otelChild(): Promise<string> {
@@ -18,4 +34,35 @@ export async function otelParent(): Promise<string[]> {
   await sleep(10);
   const third = await executeChild(otelChild, {});
   return [first, second, third];
+}
+
+/** Waits for the parent's signal. */
+export async function otelWaiter(): Promise<string> {
+  let released = false;
+  setHandler(go, () => {
+    released = true;
+  });
+  await condition(() => released);
+  return "released";
+}
+
+/**
+ * Round 0: handles a signal and an update from the client, then continues as new. Round 1: runs an
+ * activity and signals a child it started.
+ */
+export async function otelHandlers(round: number): Promise<string> {
+  if (round === 0) {
+    let poked = "";
+    let total = 0;
+    setHandler(poke, (value) => {
+      poked = value;
+    });
+    setHandler(bump, (by) => (total += by));
+    await condition(() => poked !== "" && total > 0);
+    return continueAsNew<typeof otelHandlers>(1);
+  }
+  const label = await step("continued");
+  const child = await startChild(otelWaiter, { workflowId: `${workflowInfo().workflowId}-waiter` });
+  await child.signal(go);
+  return `${label}:${await child.result()}`;
 }

@@ -1,0 +1,149 @@
+/**
+ * Bundling without returning to the event loop, for constructors such as `new Worker(...)` that
+ * must report a bad workflows module at once. esbuild's own `buildSync` refuses plugins, so the
+ * bundle is built by `bundleWorkflows` in a helper thread while this thread waits on a shared
+ * flag (`Atomics.wait`); Node, Deno and Bun all allow that on the main thread. The bundler's
+ * internal `bundleWithDigests` is what the thread calls. A bundle whose
+ * input files are unchanged comes from the process-wide cache without starting a thread.
+ * @module
+ */
+
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import {
+  bundleCacheKey,
+  type BundleOptions,
+  cachedBundleSync,
+  rememberBundle,
+  type WorkflowBundle,
+  WorkflowBundleError,
+} from "./bundler.ts";
+
+/** What the helper thread receives. */
+interface BundleThreadData {
+  /** URL of `bundler.ts` (or `.js` in dist/), which the thread imports. */
+  bundler: string;
+  workflows: string;
+  options: { runtimeModule?: string; interceptorModules: string[]; cache: boolean };
+  port: MessagePort;
+  /** Set to 1 (and notified) once the reply is posted. */
+  done: Int32Array;
+}
+
+/** What the helper thread replies. */
+type BundleThreadReply =
+  | { ok: true; bundle: WorkflowBundle; digests: [string, string][] }
+  | { ok: false; name: string; message: string; stack: string; problems?: string[] };
+
+/** `.ts` when running from source; `.js` in the npm package's compiled dist/. */
+const EXT = import.meta.url.endsWith(".js") ? ".js" : ".ts";
+const BUNDLER_URL = new URL(`./bundler${EXT}`, import.meta.url).href;
+
+/**
+ * The helper thread's module (`BundleThreadData` in, `BundleThreadReply` out): bundles, stops
+ * esbuild, posts the reply and wakes the waiting thread. It is JavaScript in a `data:` URL, not a
+ * file of its own: Deno type-checks a TypeScript thread entry every time a thread starts under
+ * `deno test` (seconds), and the npm build only ships compiled TypeScript.
+ */
+const THREAD_SOURCE = `
+import { workerData } from "node:worker_threads";
+let reply;
+try {
+  const { bundleWithDigests, stopBundler } = await import(workerData.bundler);
+  try {
+    const { bundle, digests } = await bundleWithDigests(workerData.workflows, workerData.options);
+    reply = { ok: true, bundle, digests: [...digests] };
+  } finally {
+    await stopBundler();
+  }
+} catch (error) {
+  reply = {
+    ok: false,
+    name: typeof error?.name === "string" ? error.name : "Error",
+    message: typeof error?.message === "string" ? error.message : String(error),
+    stack: typeof error?.stack === "string" ? error.stack : "",
+    ...(Array.isArray(error?.problems) ? { problems: error.problems.map(String) } : {}),
+  };
+}
+workerData.port.postMessage(reply);
+workerData.port.close();
+Atomics.store(workerData.done, 0, 1);
+Atomics.notify(workerData.done, 0);
+`;
+const THREAD_URL = new URL(`data:text/javascript,${encodeURIComponent(THREAD_SOURCE)}`);
+/** Longest wait for the helper thread: only a thread that died without replying takes this long. */
+const THREAD_TIMEOUT_MS = 120_000;
+
+/**
+ * Bundles a workflows module like `bundleWorkflows`, synchronously.
+ *
+ * @param workflows Path or `file:` URL of the module whose exports are the workflows.
+ * @param options See `BundleOptions`.
+ * @returns The bundle (from the process-wide cache when no input file changed).
+ * @throws {WorkflowBundleError} When an import cannot be resolved or is host-only.
+ * @example
+ * ```ts
+ * const bundle = bundleWorkflowsSync(new URL("./workflows.ts", import.meta.url));
+ * ```
+ */
+export function bundleWorkflowsSync(
+  workflows: string | URL,
+  options: Partial<BundleOptions> = {},
+): WorkflowBundle {
+  const key = bundleCacheKey(workflows, options);
+  if (options.cache !== false) {
+    const cached = cachedBundleSync(key);
+    if (cached !== undefined) return cached;
+  }
+  const reply = runThread({
+    bundler: BUNDLER_URL,
+    workflows: String(workflows instanceof URL ? workflows.href : workflows),
+    options: {
+      ...(options.runtimeModule === undefined ? {} : { runtimeModule: String(options.runtimeModule) }),
+      interceptorModules: (options.interceptorModules ?? []).map((m) =>
+        String(m instanceof URL ? m.href : m)
+      ),
+      cache: options.cache !== false,
+    },
+  });
+  if (!reply.ok) {
+    const error = reply.problems !== undefined
+      ? new WorkflowBundleError(reply.problems)
+      : new Error(`Cannot bundle the workflow code: ${reply.name}: ${reply.message}`);
+    if (reply.stack !== "") error.stack = reply.stack;
+    throw error;
+  }
+  const bundle: WorkflowBundle = Object.freeze({
+    ...reply.bundle,
+    inputs: Object.freeze([...reply.bundle.inputs]),
+  });
+  if (options.cache !== false) rememberBundle(key, bundle, new Map(reply.digests));
+  return bundle;
+}
+
+function runThread(request: Omit<BundleThreadData, "port" | "done">): BundleThreadReply {
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const data: BundleThreadData = { ...request, port: port2, done };
+  const thread = new Worker(THREAD_URL, {
+    workerData: data,
+    transferList: [port2],
+  });
+  try {
+    const outcome = Atomics.wait(done, 0, 0, THREAD_TIMEOUT_MS);
+    const received = receiveMessageOnPort(port1);
+    if (received === undefined) {
+      throw new Error(
+        `Cannot bundle the workflow code: the bundling thread ${
+          outcome === "timed-out"
+            ? `did not answer within ${THREAD_TIMEOUT_MS / 1000} s`
+            : "stopped without answering"
+        }`,
+      );
+    }
+    return received.message as BundleThreadReply;
+  } finally {
+    port1.close();
+    thread.unref();
+    thread.terminate().catch(() => {});
+  }
+}
