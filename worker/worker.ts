@@ -266,6 +266,9 @@ export class Worker implements AsyncDisposable {
     let unregisterEager: (() => void) | undefined;
     const eager = new Set<Promise<void>>();
     const activitySlots = new Slots(this.options.maxConcurrentActivities);
+    // The sandbox starts (WebAssembly, the bundle, the modules' check) while the connection is made.
+    const sandbox = this.#bundle === undefined ? undefined : this.#startSandbox(this.#bundle);
+    sandbox?.catch(() => {});
     try {
       await this.client.connection.ensureConnected({ signal: this.#stop.signal });
       if (this.#activities.size > 0) {
@@ -283,7 +286,7 @@ export class Worker implements AsyncDisposable {
         groups.push(this.#activityPollers(this.#executor, activitySlots) as PollerGroup<unknown>);
       }
       if (this.#bundle !== undefined && !this.#stop.signal.aborted) {
-        this.#engine = await this.#createEngine(this.#bundle, this.#executor, activitySlots);
+        this.#engine = this.#createEngine(await sandbox!, this.#executor, activitySlots);
         const slots = new Slots(this.options.maxConcurrentWorkflowTasks);
         for (const group of this.#workflowPollers(this.#engine, slots)) {
           groups.push(group as PollerGroup<unknown>);
@@ -331,6 +334,7 @@ export class Worker implements AsyncDisposable {
     } catch (error) {
       logger.warn("Cannot shut the workflow engine down cleanly", { error });
     }
+    await sandbox?.catch(() => {});
     this.#host?.dispose();
     if (this.#fatal !== undefined) {
       this.#state = WorkerState.FAILED;
@@ -442,13 +446,9 @@ export class Worker implements AsyncDisposable {
     }
   }
 
-  async #createEngine(
-    bundle: WorkflowBundle,
-    executor: ActivityExecutor | undefined,
-    activitySlots: Slots,
-  ): Promise<WorkflowEngine> {
-    const { workflowPollers, maxConcurrentWorkflowTasks, maxCachedWorkflows, logger } = this.options;
-    const created: { engine?: WorkflowEngine } = {};
+  /** Creates the sandbox host and has it check the workflow modules. */
+  async #startSandbox(bundle: WorkflowBundle): Promise<WorkflowHost> {
+    const { logger } = this.options;
     this.#host = await createWorkflowHost({
       bundle,
       log: (record) => logWorkflowRecord(logger, record),
@@ -458,7 +458,7 @@ export class Worker implements AsyncDisposable {
         });
         for (const runId of event.runIds) {
           try {
-            created.engine?.evict(runId, event.reason);
+            this.#engine?.evict(runId, event.reason);
           } catch (error) {
             logger.warn("Cannot evict a run of a replaced isolate", { runId, error });
           }
@@ -469,6 +469,11 @@ export class Worker implements AsyncDisposable {
     // defined twice (the constructor checked that outside the sandbox already).
     const description = await this.#host.describeWorkflows();
     if (!description.ok) throw workflowsError(this.options.workflowsPath!, description);
+    return this.#host;
+  }
+
+  #createEngine(host: WorkflowHost, executor: ActivityExecutor | undefined, activitySlots: Slots): WorkflowEngine {
+    const { workflowPollers, maxConcurrentWorkflowTasks, maxCachedWorkflows, logger } = this.options;
     // A sticky queue needs a poller and a slot of its own besides the normal queue's.
     const useSticky = maxCachedWorkflows > 0 && workflowPollers >= 2 && maxConcurrentWorkflowTasks >= 2;
     this.#eagerActivities = new EagerActivityDispatcher({
@@ -489,7 +494,7 @@ export class Worker implements AsyncDisposable {
       ...(this.options.buildId === undefined ? {} : { buildId: this.options.buildId }),
       useVersioning: this.options.useVersioning,
       dataConverter: this.dataConverter,
-      sandbox: this.#host,
+      sandbox: host,
       maxCachedWorkflows: useSticky ? maxCachedWorkflows : 0,
       onError: (error, ids) => logger.warn("Workflow task failed", { ...ids, error }),
       ...(this.options.workflowSpanExporter === undefined ? {} : {
@@ -508,7 +513,6 @@ export class Worker implements AsyncDisposable {
         }),
       }),
     });
-    created.engine = engine;
     return engine;
   }
 
