@@ -472,7 +472,11 @@ export class Worker implements AsyncDisposable {
     return this.#host;
   }
 
-  #createEngine(host: WorkflowHost, executor: ActivityExecutor | undefined, activitySlots: Slots): WorkflowEngine {
+  #createEngine(
+    host: WorkflowHost,
+    executor: ActivityExecutor | undefined,
+    activitySlots: Slots,
+  ): WorkflowEngine {
     const { workflowPollers, maxConcurrentWorkflowTasks, maxCachedWorkflows, logger } = this.options;
     // A sticky queue needs a poller and a slot of its own besides the normal queue's.
     const useSticky = maxCachedWorkflows > 0 && workflowPollers >= 2 && maxConcurrentWorkflowTasks >= 2;
