@@ -33,6 +33,9 @@ import {
 } from "./worker_options.ts";
 import { prepareWorkflows, workflowsError } from "./worker_workflows.ts";
 
+/** The share of workflow-task polls on the normal queue when a sticky queue is used. */
+const NORMAL_POLL_SHARE = 0.2;
+
 /** The life of a worker. */
 export const WorkerState = {
   /** Constructed, not yet running. */
@@ -422,7 +425,9 @@ export class Worker implements AsyncDisposable {
     if (sticky === undefined) {
       return [make(`workflow task queue '${this.taskQueue}'`, pollers, TaskQueueKind.NORMAL, this.taskQueue)];
     }
-    const stickyPollers = Math.max(1, Math.floor(pollers / 2));
+    // Most tasks of a cached run come through its sticky queue: like sdk-core, a fifth of the
+    // polls (at least one) go to the normal queue and the rest to the sticky one.
+    const stickyPollers = Math.max(1, pollers - Math.max(1, Math.round(pollers * NORMAL_POLL_SHARE)));
     return [
       make(
         `workflow task queue '${this.taskQueue}'`,

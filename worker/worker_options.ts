@@ -91,9 +91,13 @@ export interface WorkerOptions {
   maxConcurrentActivities?: number;
   /** Local activities run at once. Default: 100. */
   maxConcurrentLocalActivities?: number;
-  /** Concurrent long polls for workflow tasks (normal and sticky queues together). Default: 5. */
+  /**
+   * Concurrent long polls for workflow tasks, normal and sticky queues together (a fifth of them,
+   * at least one, on the normal queue, where new runs and runs evicted from the cache arrive).
+   * Default: 10, as the official TypeScript SDK.
+   */
   workflowPollers?: number;
-  /** Concurrent long polls for activity tasks. Default: 5. */
+  /** Concurrent long polls for activity tasks. Default: 10, as the official TypeScript SDK. */
   activityPollers?: number;
   /** How long a task waits on this worker's sticky queue before going to any worker. Default: 10 s. */
   stickyQueueScheduleToStartTimeout?: Duration;
@@ -220,8 +224,8 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
       "maxConcurrentLocalActivities",
       1,
     ),
-    workflowPollers: count(options.workflowPollers, 5, "workflowPollers", 1),
-    activityPollers: count(options.activityPollers, 5, "activityPollers", 1),
+    workflowPollers: count(options.workflowPollers, 10, "workflowPollers", 1),
+    activityPollers: count(options.activityPollers, 10, "activityPollers", 1),
     stickyQueueScheduleToStartTimeoutMs: duration(
       options.stickyQueueScheduleToStartTimeout,
       10_000,
