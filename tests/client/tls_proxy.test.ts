@@ -153,11 +153,16 @@ test("mutual TLS: the proxy refuses a client without a certificate and accepts o
       return true;
     },
   );
-  const refused = (await proxy.accessLog()).filter((entry) =>
-    entry.port === Number(proxy.mtlsAddress.split(":")[1]) && entry.status === 400
-  );
+  const refusals = async () =>
+    (await proxy.accessLog()).filter((entry) =>
+      entry.port === Number(proxy.mtlsAddress.split(":")[1]) && entry.status === 400
+    ).length;
+  // nginx writes its access log line after answering: wait for it, then make sure no retry follows.
+  const deadline = Date.now() + 5_000;
+  while ((await refusals()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 300));
   // nginx logged the refusal once: a proxy's refusal is not retried.
-  assert.equal(refused.length, 1);
+  assert.equal(await refusals(), 1);
 
   const client = await Client.connect(proxy.mtlsAddress, {
     namespace,
