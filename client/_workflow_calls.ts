@@ -232,9 +232,10 @@ export async function describeWorkflow(
       namespace: ctx.namespace,
       execution: { workflowId: input.workflowId, runId: input.runId ?? "" },
     }, callOptions(input));
+    const { create, WorkflowExecutionInfoSchema } = rpcRuntime();
     return toWorkflowExecutionDescription(
       ctx.dataConverter,
-      response.workflowExecutionInfo ?? rpcRuntime().create(rpcRuntime().WorkflowExecutionInfoSchema),
+      response.workflowExecutionInfo ?? create(WorkflowExecutionInfoSchema),
       response,
     );
   } catch (err) {

@@ -13,8 +13,8 @@ const BRAND: unique symbol = Symbol.for("sandglass.RPCError") as never;
 
 let detailRegistry: Registry | undefined;
 
-/** The messages that `google.rpc.Status` details of a Temporal error can hold. */
-function errorDetailRegistry(runtime: RpcRuntime): Registry {
+/** The messages that `google.rpc.Status` details of a Temporal error can hold. Internal. */
+export function errorDetailRegistry(runtime: RpcRuntime): Registry {
   detailRegistry ??= runtime.createRegistry(
     runtime.file_temporal_api_errordetails_v1_message,
     runtime.MultiOperationExecutionAbortedSchema,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Message, Registry } from "@bufbuild/protobuf";
+import type { Message } from "@bufbuild/protobuf";
 import type { ExecuteMultiOperationResponse } from "../gen/temporal/api/workflowservice/v1/request_response_pb.ts";
 import { rpcRuntime } from "./_rpc_runtime_loader.ts";
 import { encodeValues } from "./_data.ts";
@@ -15,7 +15,7 @@ import { buildStartRequest } from "./_start_request.ts";
 import { updateOutcome } from "./_workflow_calls.ts";
 import type { StartUpdateWithStartInput, StartUpdateWithStartOutput } from "./interceptors.ts";
 import { RPCCode, toRPCCode } from "./rpc_code.ts";
-import { RPCError } from "./rpc_error.ts";
+import { errorDetailRegistry, RPCError } from "./rpc_error.ts";
 import {
   handlerName,
   type HandlerRef,
@@ -175,28 +175,18 @@ export async function startUpdateWithStart(
   }
 }
 
-let detailRegistry: Registry | undefined;
-
 /** The error of the operation that failed, from a `MultiOperationExecutionFailure`. */
 function operationError(err: unknown): { error: unknown; index: number } {
   if (!(err instanceof RPCError)) return { error: err, index: -1 };
-  const {
-    anyUnpack,
-    createRegistry,
-    file_temporal_api_errordetails_v1_message,
-    MultiOperationExecutionAbortedSchema,
-    MultiOperationExecutionFailureSchema,
-  } = rpcRuntime();
+  const runtime = rpcRuntime();
+  const { anyUnpack, MultiOperationExecutionAbortedSchema, MultiOperationExecutionFailureSchema } = runtime;
   const failure = err.findDetail(MultiOperationExecutionFailureSchema);
   if (failure === undefined) return { error: err, index: -1 };
-  detailRegistry ??= createRegistry(
-    file_temporal_api_errordetails_v1_message,
-    MultiOperationExecutionAbortedSchema,
-  );
+  const registry = errorDetailRegistry(runtime);
   for (const [index, status] of failure.statuses.entries()) {
     if (status.code === RPCCode.OK) continue;
     const details = status.details.flatMap((any) => {
-      const message = anyUnpack(any, detailRegistry!);
+      const message = anyUnpack(any, registry);
       return message === undefined ? [] : [message as Message];
     });
     if (details.some((d) => d.$typeName === MultiOperationExecutionAbortedSchema.typeName)) continue;

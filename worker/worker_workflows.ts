@@ -13,6 +13,9 @@ import {
   type WorkflowsDescription,
 } from "../sandbox/mod.ts";
 
+/** What `describeWorkflowsInVm` said of each bundle. */
+const described = new WeakMap<WorkflowBundle, WorkflowsDescription | undefined>();
+
 /**
  * Bundles the worker's workflows and checks their registrations.
  *
@@ -24,7 +27,9 @@ export function prepareWorkflows(
   interceptorModules: readonly (string | URL)[],
 ): WorkflowBundle {
   const bundle = bundleWorkflowsSync(workflowsPath, { interceptorModules });
-  const description = describeWorkflowsInVm(bundle);
+  // A cached bundle is the same object: its modules are loaded once per process, not per worker.
+  if (!described.has(bundle)) described.set(bundle, describeWorkflowsInVm(bundle));
+  const description = described.get(bundle);
   // Only a registration problem is final here; whether the modules load is for the sandbox to say.
   if (description?.ok === false && description.stage === "register") {
     throw workflowsError(workflowsPath, description);

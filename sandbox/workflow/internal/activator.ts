@@ -126,7 +126,12 @@ export class Activator {
    * The PRNG of trace and span ids (`newTraceId`/`newSpanId`): seeded from the start job's seed and
    * the run id, separate from `random` so tracing leaves the workflow's own random values alone.
    */
-  tracingRandom: Prng = createPrng("0");
+  get tracingRandom(): Prng {
+    return this.#tracingRandom ??= createPrng(this.#tracingSeed);
+  }
+  /** Seed of {@linkcode Activator.tracingRandom}, which is made on first use (runs without tracing never need it). */
+  #tracingSeed = "0";
+  #tracingRandom: Prng | undefined;
   started = false;
   completed = false;
   cancelled = false;
@@ -392,7 +397,8 @@ export class Activator {
 
   #initialize(job: StartWorkflowJob, activation: Activation): void {
     this.random = createPrng(job.randomnessSeed);
-    this.tracingRandom = createPrng(`tracing:${job.randomnessSeed}:${activation.runId}`);
+    this.#tracingSeed = `tracing:${job.randomnessSeed}:${activation.runId}`;
+    this.#tracingRandom = undefined;
     const entry = this.registry.types.get(job.workflowType) ?? this.registry.dynamic;
     const info: MutableInfo = {
       workflowId: job.workflowId,
