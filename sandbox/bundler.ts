@@ -84,6 +84,8 @@ const SANDBOX_SUBPATHS: Record<string, string> = {
   common: path.join(ROOT_DIR, "common", `mod${EXT}`),
 };
 const DEFAULT_RUNTIME = path.join(SANDBOX_DIR, "workflow", "internal", `runtime${EXT}`);
+/** This module and the esbuild options it shares with the runtime: a change to either changes every bundle. */
+const BUNDLER_FILES = [fileURLToPath(import.meta.url), path.join(SANDBOX_DIR, `protocol${EXT}`)];
 const HOST_ONLY_DIRS = ["client", "worker", "testing"].map((d) => path.join(ROOT_DIR, d) + path.sep);
 const HOST_ONLY_FILES = [
   "mod",
@@ -258,10 +260,15 @@ function stripSourceMapComment(code: string): string {
   return code.replace(/\n\/\/# sourceMappingURL=[^\n]*\n?$/, "\n");
 }
 
-let preludePromise: Promise<string> | undefined;
+interface PreludeScript {
+  readonly script: string;
+  readonly digests: ReadonlyMap<string, string>;
+}
+
+let preludePromise: Promise<PreludeScript> | undefined;
 
 /** Builds the isolate prelude once per process. */
-function preludeScript(): Promise<string> {
+function preludeScript(): Promise<PreludeScript> {
   preludePromise ??= (async () => {
     const result = await build({
       entryPoints: [path.join(SANDBOX_DIR, `prelude${EXT}`)],
@@ -274,7 +281,11 @@ function preludeScript(): Promise<string> {
       supported: {},
     });
     const js = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
-    return `(function () {\n${js}\nreturn __sandglassPrelude.default;\n})()`;
+    return {
+      script: `(function () {\n${js}\nreturn __sandglassPrelude.default;\n})()`,
+      // The bundler's own files too: they decide how everything is built.
+      digests: await digestsOf([...inputsOf(result.metafile, SANDBOX_DIR), ...BUNDLER_FILES]),
+    };
   })();
   preludePromise.catch(() => (preludePromise = undefined));
   return preludePromise;
@@ -475,14 +486,14 @@ export async function bundleWithDigests(
   const code = `(function (${SHARED_PARAMETER}) { "use strict";\n${
     stripSourceMapComment(js)
   }return ${GLOBAL_NAME};\n})`;
-  const hash = sha256(`${prelude}\0${shared.script}\0${code}`);
+  const hash = sha256(`${prelude.script}\0${shared.script}\0${code}`);
   const inputs = inputsOf(result.metafile, absWorkingDir);
   const digests = await digestsOf(inputs);
-  for (const [file, digest] of shared.digests) digests.set(file, digest);
+  for (const [file, digest] of [...shared.digests, ...prelude.digests]) digests.set(file, digest);
 
   const bundle: WorkflowBundle = Object.freeze({
     hash,
-    prelude,
+    prelude: prelude.script,
     runtime: shared.script,
     runtimeFilename: shared.filename,
     runtimeSourceMap: shared.sourceMap,

@@ -6,8 +6,7 @@
 
 export type { BundleOptions, WorkflowBundle } from "./bundler.ts";
 export { bundleWorkflows, stopBundler, WorkflowBundleError } from "./bundler.ts";
-export { bundleWorkflowsSync } from "./bundle_sync.ts";
-export { describeWorkflowsInVm } from "./describe_workflows_in_vm.ts";
+export { bundleAndDescribeSync, type DescribedBundle } from "./bundle_sync.ts";
 export type { WorkflowsDescription, WorkflowTypes } from "./protocol.ts";
 export type { PoisonedEvent, WorkflowHostOptions, WorkflowHostStats } from "./host.ts";
 export { createWorkflowHost, WorkflowHost } from "./host.ts";

@@ -59,33 +59,40 @@ function decodeMappings(mappings: string): Segment[][] {
   return lines;
 }
 
-/** Looks up original positions for a bundle's generated code. */
+/** Looks up original positions for a bundle's generated code; the map is decoded on first use. */
 export class SourceMapper {
-  readonly #lines: Segment[][];
-  readonly #sources: readonly string[];
+  readonly #json: string;
   readonly #lineOffset: number;
+  #decoded: { lines: Segment[][]; sources: readonly string[] } | undefined;
 
   /**
    * @param sourceMapJson Source map v3 with absolute (or display) source paths.
    * @param lineOffset Lines that precede the mapped code in the evaluated script.
    */
   constructor(sourceMapJson: string, lineOffset = 0) {
-    const map = JSON.parse(sourceMapJson) as { mappings: string; sources: string[] };
-    this.#lines = decodeMappings(map.mappings);
-    this.#sources = map.sources.map(displayPath);
+    this.#json = sourceMapJson;
     this.#lineOffset = lineOffset;
+  }
+
+  #map(): { lines: Segment[][]; sources: readonly string[] } {
+    if (this.#decoded === undefined) {
+      const map = JSON.parse(this.#json) as { mappings: string; sources: string[] };
+      this.#decoded = { lines: decodeMappings(map.mappings), sources: map.sources.map(displayPath) };
+    }
+    return this.#decoded;
   }
 
   /** The original position of a generated 1-based line and column, if mapped. */
   lookup(line: number, column = 1): SourcePosition | undefined {
-    const segments = this.#lines[line - 1 - this.#lineOffset];
+    const { lines, sources } = this.#map();
+    const segments = lines[line - 1 - this.#lineOffset];
     if (segments === undefined || segments.length === 0) return undefined;
     let best = segments[0]!;
     for (const segment of segments) {
       if (segment[0] <= column - 1) best = segment;
       else break;
     }
-    const file = this.#sources[best[1]];
+    const file = sources[best[1]];
     if (file === undefined) return undefined;
     return { file, line: best[2] + 1, column: best[3] + 1 };
   }

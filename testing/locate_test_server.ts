@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import process from "node:process";
-import { sandglassCacheDir } from "./cache_dir.ts";
+import { sandglassCacheDir } from "../common/cache_dir.ts";
 import { DEFAULT_DOWNLOAD_BASE_URL, downloadExecutable } from "./_download.ts";
 import { withFileLock } from "./_file_lock.ts";
 import { describeError, LocateAttempts, writeProgress } from "./_locate_attempts.ts";

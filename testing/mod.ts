@@ -13,8 +13,8 @@
  * @module
  */
 
-export { sandglassCacheDir } from "./cache_dir.ts";
-export type { CacheDirEnv } from "./cache_dir.ts";
+export { sandglassCacheDir } from "../common/cache_dir.ts";
+export type { CacheDirEnv } from "../common/cache_dir.ts";
 export { findFreePort } from "./free_port.ts";
 export { locateTemporalCli, TEMPORAL_CLI_VERSION } from "./locate_cli.ts";
 export type { LocatedSource, LocatedTemporalCli, LocateTemporalCliOptions } from "./locate_cli.ts";

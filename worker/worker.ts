@@ -23,6 +23,7 @@ import type { LogRecord, WorkflowSpan } from "../sandbox/protocol.ts";
 import { createWorkflowEngine, type WorkflowEngine, type WorkflowSpanSource } from "./workflow/engine.ts";
 import { EagerActivityDispatcher } from "./eager_activities.ts";
 import { PollerGroup } from "./pollers.ts";
+import { StickyPollBalancer } from "./sticky_poll_balancer.ts";
 import { Slots } from "./slots.ts";
 import {
   type Logger,
@@ -32,9 +33,6 @@ import {
   type WorkflowSpanExporter,
 } from "./worker_options.ts";
 import { prepareWorkflows, workflowsError } from "./worker_workflows.ts";
-
-/** The share of workflow-task polls on the normal queue when a sticky queue is used. */
-const NORMAL_POLL_SHARE = 0.2;
 
 /** The life of a worker. */
 export const WorkerState = {
@@ -291,9 +289,7 @@ export class Worker implements AsyncDisposable {
       if (this.#bundle !== undefined && !this.#stop.signal.aborted) {
         this.#engine = this.#createEngine(await sandbox!, this.#executor, activitySlots);
         const slots = new Slots(this.options.maxConcurrentWorkflowTasks);
-        for (const group of this.#workflowPollers(this.#engine, slots)) {
-          groups.push(group as PollerGroup<unknown>);
-        }
+        groups.push(this.#workflowPollers(this.#engine, slots) as PollerGroup<unknown>);
         unregisterEager = this.client.eagerStart.register(this.taskQueue, {
           reserve: () => {
             if (this.#stop.signal.aborted || !slots.tryAcquire()) return undefined;
@@ -398,45 +394,39 @@ export class Worker implements AsyncDisposable {
     });
   }
 
-  #workflowPollers(engine: WorkflowEngine, slots: Slots): PollerGroup<PollWorkflowTaskQueueResponse>[] {
+  #workflowPollers(engine: WorkflowEngine, slots: Slots): PollerGroup<PollWorkflowTaskQueueResponse> {
     const service = this.client.connection.workflowService;
-    const make = (name: string, pollers: number, kind: TaskQueueKind, queue: string) =>
-      new PollerGroup<PollWorkflowTaskQueueResponse>({
-        name,
-        pollers,
-        slots,
-        poll: async (signal) => {
+    const pollers = this.options.workflowPollers;
+    const sticky = engine.stickyQueue;
+    const balancer = sticky === undefined
+      ? undefined
+      : new StickyPollBalancer(pollers, () => engine.cacheSize);
+    return new PollerGroup<PollWorkflowTaskQueueResponse>({
+      name: sticky === undefined
+        ? `workflow task queue '${this.taskQueue}'`
+        : `workflow task queue '${this.taskQueue}' and sticky queue '${sticky}'`,
+      pollers,
+      slots,
+      poll: async (signal) => {
+        const kind = balancer?.begin() ?? "normal";
+        try {
           const response = await service.pollWorkflowTaskQueue({
             namespace: this.namespace,
-            taskQueue: kind === TaskQueueKind.STICKY
-              ? { name: queue, kind, normalName: this.taskQueue }
-              : { name: queue, kind },
+            taskQueue: kind === "sticky"
+              ? { name: sticky, kind: TaskQueueKind.STICKY, normalName: this.taskQueue }
+              : { name: this.taskQueue, kind: TaskQueueKind.NORMAL },
             identity: this.identity,
             ...this.#versionCapabilities(),
           }, this.#pollOptions(signal));
           return response.taskToken.length === 0 ? undefined : response;
-        },
-        handle: (task) => this.#processWorkflowTask(task),
-        onFatal: (error) => this.#fail(error),
-        onError: (error) => this.options.logger.warn("Workflow task poll failed; retrying", { error }),
-      });
-    const pollers = this.options.workflowPollers;
-    const sticky = engine.stickyQueue;
-    if (sticky === undefined) {
-      return [make(`workflow task queue '${this.taskQueue}'`, pollers, TaskQueueKind.NORMAL, this.taskQueue)];
-    }
-    // Most tasks of a cached run come through its sticky queue: like sdk-core, a fifth of the
-    // polls (at least one) go to the normal queue and the rest to the sticky one.
-    const stickyPollers = Math.max(1, pollers - Math.max(1, Math.round(pollers * NORMAL_POLL_SHARE)));
-    return [
-      make(
-        `workflow task queue '${this.taskQueue}'`,
-        pollers - stickyPollers,
-        TaskQueueKind.NORMAL,
-        this.taskQueue,
-      ),
-      make(`sticky queue '${sticky}'`, stickyPollers, TaskQueueKind.STICKY, sticky),
-    ];
+        } finally {
+          balancer?.end(kind);
+        }
+      },
+      handle: (task) => this.#processWorkflowTask(task),
+      onFatal: (error) => this.#fail(error),
+      onError: (error) => this.options.logger.warn("Workflow task poll failed; retrying", { error }),
+    });
   }
 
   async #processWorkflowTask(task: PollWorkflowTaskQueueResponse): Promise<void> {

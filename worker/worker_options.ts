@@ -92,8 +92,9 @@ export interface WorkerOptions {
   /** Local activities run at once. Default: 100. */
   maxConcurrentLocalActivities?: number;
   /**
-   * Concurrent long polls for workflow tasks, normal and sticky queues together (a fifth of them,
-   * at least one, on the normal queue, where new runs and runs evicted from the cache arrive).
+   * Concurrent long polls for workflow tasks, normal and sticky queues together. While runs are
+   * cached, a fifth of them (at least one) go to the normal queue, where new runs and runs evicted
+   * from the cache arrive; while none is cached, all but one do.
    * Default: 10, as the official TypeScript SDK.
    */
   workflowPollers?: number;

@@ -1,20 +1,13 @@
 /**
  * Internal: a worker's workflows, prepared at construction. The module is bundled synchronously
- * (so a bad import is a constructor error) and its exports are loaded once to find two exports of
- * one workflow type; `run()` reuses the bundle and repeats the check in the sandbox before polling.
+ * (so a bad import is a constructor error) and loaded once in a QuickJS sandbox to find two
+ * exports of one workflow type; `run()` reuses the bundle and repeats the check in its own sandbox
+ * before polling. Both come from the disk cache when the workflow code did not change.
  *
  * @module
  */
 
-import {
-  bundleWorkflowsSync,
-  describeWorkflowsInVm,
-  type WorkflowBundle,
-  type WorkflowsDescription,
-} from "../sandbox/mod.ts";
-
-/** What `describeWorkflowsInVm` said of each bundle. */
-const described = new WeakMap<WorkflowBundle, WorkflowsDescription | undefined>();
+import { bundleAndDescribeSync, type WorkflowBundle, type WorkflowsDescription } from "../sandbox/mod.ts";
 
 /**
  * Bundles the worker's workflows and checks their registrations.
@@ -26,11 +19,8 @@ export function prepareWorkflows(
   workflowsPath: string | URL,
   interceptorModules: readonly (string | URL)[],
 ): WorkflowBundle {
-  const bundle = bundleWorkflowsSync(workflowsPath, { interceptorModules });
-  // A cached bundle is the same object: its modules are loaded once per process, not per worker.
-  if (!described.has(bundle)) described.set(bundle, describeWorkflowsInVm(bundle));
-  const description = described.get(bundle);
-  // Only a registration problem is final here; whether the modules load is for the sandbox to say.
+  const { bundle, description } = bundleAndDescribeSync(workflowsPath, { interceptorModules });
+  // Only a registration problem is final here; whether the modules load is for the worker's sandbox to say.
   if (description?.ok === false && description.stage === "register") {
     throw workflowsError(workflowsPath, description);
   }

@@ -6,7 +6,8 @@ import process from "node:process";
 export type CacheDirEnv = Readonly<Record<string, string | undefined>>;
 
 /**
- * The per-user folder where Sandglass keeps the servers it downloads or builds.
+ * The per-user folder where Sandglass keeps the servers it downloads or builds, and its cache of
+ * workflow bundles.
  *
  * In order: `$SANDGLASS_CACHE_DIR`; on Linux and other Unixes `$XDG_CACHE_HOME/sandglass` or
  * `~/.cache/sandglass`; on macOS `~/Library/Caches/sandglass`; on Windows

@@ -1,0 +1,110 @@
+/**
+ * The on-disk cache of workflow bundles, so a worker process that starts again with unchanged
+ * workflow code skips bundling and the first look at its modules. An entry holds the bundle, the
+ * SHA-256 of every file that went into it (the workflow modules, the SDK's workflow runtime and
+ * prelude, the bundler itself) and the sandbox's description of its workflow types; it is used
+ * only while every one of those files still has its digest. Entries live in
+ * `<sandglassCacheDir()>/bundles` (set `SANDGLASS_CACHE_DIR` to move it). A cache that cannot be
+ * read or written is skipped: the bundle is built as if it were absent.
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import process from "node:process";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as esbuild from "esbuild";
+import { sandglassCacheDir } from "../common/cache_dir.ts";
+import type { WorkflowBundle } from "./bundler.ts";
+import type { WorkflowsDescription } from "./protocol.ts";
+
+/** What one cache entry holds. */
+export interface DiskBundleEntry {
+  readonly bundle: WorkflowBundle;
+  /** SHA-256 (hex) of each input file, by absolute path. */
+  readonly digests: ReadonlyMap<string, string>;
+  /** The sandbox's description of the bundle's workflow types (only a successful one is kept). */
+  readonly description: Extract<WorkflowsDescription, { ok: true }>;
+}
+
+/** Bumped when the entry's shape changes. */
+const FORMAT = 1;
+
+interface StoredEntry {
+  format: number;
+  key: string;
+  bundle: WorkflowBundle;
+  digests: [string, string][];
+  description: Extract<WorkflowsDescription, { ok: true }>;
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** The entry's file for a bundle cache key (the entry, runtime and interceptor paths) and this esbuild. */
+function entryFile(key: string): string {
+  return join(sandglassCacheDir(), "bundles", `${sha256(`${FORMAT}\0${esbuild.version}\0${key}`)}.json`);
+}
+
+/**
+ * The cached bundle of `key`, if there is one and none of its input files changed since.
+ *
+ * @param key The bundler's cache key of the workflows module and its options.
+ * @example
+ * ```ts
+ * const entry = readBundleFromDisk(bundleCacheKey("./workflows.ts"));
+ * if (entry !== undefined) console.log(entry.description);
+ * ```
+ */
+export function readBundleFromDisk(key: string): DiskBundleEntry | undefined {
+  let stored: StoredEntry;
+  try {
+    stored = JSON.parse(readFileSync(entryFile(key), "utf8")) as StoredEntry;
+  } catch {
+    return undefined;
+  }
+  if (stored.format !== FORMAT || stored.key !== key || stored.description?.ok !== true) return undefined;
+  for (const [file, digest] of stored.digests) {
+    try {
+      if (sha256(readFileSync(file)) !== digest) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const bundle: WorkflowBundle = Object.freeze({
+    ...stored.bundle,
+    inputs: Object.freeze([...stored.bundle.inputs]),
+  });
+  return { bundle, digests: new Map(stored.digests), description: stored.description };
+}
+
+/**
+ * Stores a bundle for {@linkcode readBundleFromDisk}; written to a temporary file and renamed, so
+ * a concurrent reader sees the old entry or the new one, never half of one. Failures are ignored.
+ *
+ * @param key The bundler's cache key of the workflows module and its options.
+ * @param entry The bundle, its input digests and its (successful) description.
+ * @example
+ * ```ts
+ * writeBundleToDisk(key, { bundle, digests, description });
+ * ```
+ */
+export function writeBundleToDisk(key: string, entry: DiskBundleEntry): void {
+  const file = entryFile(key);
+  const stored: StoredEntry = {
+    format: FORMAT,
+    key,
+    bundle: entry.bundle,
+    digests: [...entry.digests],
+    description: entry.description,
+  };
+  const temporary = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  try {
+    mkdirSync(join(file, ".."), { recursive: true });
+    writeFileSync(temporary, JSON.stringify(stored));
+    renameSync(temporary, file);
+  } catch {
+    // A read-only or full disk only costs the next start a build.
+  }
+}
