@@ -32,7 +32,7 @@ import {
   type WorkerOptions,
   type WorkflowSpanExporter,
 } from "./worker_options.ts";
-import { prepareWorkflows, workflowsError } from "./worker_workflows.ts";
+import { type PreparedWorkflows, prepareWorkflows, workflowsError } from "./worker_workflows.ts";
 
 /** The life of a worker. */
 export const WorkerState = {
@@ -93,9 +93,11 @@ export class Worker implements AsyncDisposable {
   readonly activityTypes: readonly string[];
 
   readonly #activities: ReadonlyMap<string, ActivityFunction>;
-  /** The workflows' bundle, built at construction and run by `run()`. */
-  readonly #bundle: WorkflowBundle | undefined;
+  /** The workflows' bundle, built and checked at construction and run by `run()`. */
+  readonly #bundle: PreparedWorkflows | undefined;
   #eagerActivities: EagerActivityDispatcher | undefined;
+  /** Workflow task slots, shared by the pollers and eagerly started workflows. */
+  readonly #workflowSlots: Slots;
   readonly #stop = new AbortController();
   #state: WorkerState = WorkerState.INITIALIZED;
   #run: Promise<void> | undefined;
@@ -138,6 +140,7 @@ export class Worker implements AsyncDisposable {
     this.#bundle = this.options.workflowsPath === undefined
       ? undefined
       : prepareWorkflows(this.options.workflowsPath, this.options.workflowInterceptorModules);
+    this.#workflowSlots = new Slots(this.options.maxConcurrentWorkflowTasks);
     this.#started.promise.catch(() => {});
   }
 
@@ -268,7 +271,7 @@ export class Worker implements AsyncDisposable {
     const eager = new Set<Promise<void>>();
     const activitySlots = new Slots(this.options.maxConcurrentActivities);
     // The sandbox starts (WebAssembly, the bundle, the modules' check) while the connection is made.
-    const sandbox = this.#bundle === undefined ? undefined : this.#startSandbox(this.#bundle);
+    const sandbox = this.#bundle === undefined ? undefined : this.#startSandbox(this.#bundle.bundle);
     sandbox?.catch(() => {});
     try {
       await this.client.connection.ensureConnected({ signal: this.#stop.signal });
@@ -286,29 +289,27 @@ export class Worker implements AsyncDisposable {
         });
         groups.push(this.#activityPollers(this.#executor, activitySlots) as PollerGroup<unknown>);
       }
-      if (this.#bundle !== undefined && !this.#stop.signal.aborted) {
-        this.#engine = this.#createEngine(await sandbox!, this.#executor, activitySlots);
-        const slots = new Slots(this.options.maxConcurrentWorkflowTasks);
-        groups.push(this.#workflowPollers(this.#engine, slots) as PollerGroup<unknown>);
-        unregisterEager = this.client.eagerStart.register(this.taskQueue, {
-          reserve: () => {
-            if (this.#stop.signal.aborted || !slots.tryAcquire()) return undefined;
-            return (task) => {
-              if (task === undefined) {
-                slots.release();
-                return;
-              }
-              const done: Promise<void> = this.#processWorkflowTask(task).finally(() => {
-                slots.release();
-                eager.delete(done);
-              });
-              eager.add(done);
-            };
-          },
-        });
+      let engineReady: Promise<WorkflowEngine> | undefined;
+      if (sandbox !== undefined && !this.#stop.signal.aborted) {
+        const stickyQueue = this.#stickyQueueName();
+        const executor = this.#executor;
+        engineReady = sandbox.then((
+          host,
+        ) => (this.#engine = this.#createEngine(host, executor, activitySlots, stickyQueue)));
+        engineReady.catch(() => {});
+        // When the constructor's sandbox check passed, polls go out while this sandbox starts (a task
+        // that arrives first waits for it); otherwise this sandbox's verdict comes before any poll.
+        if (!this.#bundle!.verified) await engineReady;
+        groups.push(this.#workflowPollers(stickyQueue, engineReady) as PollerGroup<unknown>);
       }
       if (!this.#stop.signal.aborted) {
         for (const group of groups) group.start();
+      }
+      if (engineReady !== undefined) {
+        await engineReady;
+        unregisterEager = this.#registerEagerStart(eager);
+      }
+      if (!this.#stop.signal.aborted) {
         this.#startupMs = performance.now() - began;
         logger.debug("Worker started", { taskQueue: this.taskQueue, startupMs: this.#startupMs });
       }
@@ -394,19 +395,29 @@ export class Worker implements AsyncDisposable {
     });
   }
 
-  #workflowPollers(engine: WorkflowEngine, slots: Slots): PollerGroup<PollWorkflowTaskQueueResponse> {
+  /** The worker's sticky queue, or `undefined` when runs are not cached (see {@linkcode WorkerOptions.maxCachedWorkflows}). */
+  #stickyQueueName(): string | undefined {
+    const { workflowPollers, maxConcurrentWorkflowTasks, maxCachedWorkflows } = this.options;
+    // A sticky queue needs a poller and a slot of its own besides the normal queue's.
+    const useSticky = maxCachedWorkflows > 0 && workflowPollers >= 2 && maxConcurrentWorkflowTasks >= 2;
+    return useSticky ? `${this.identity}-${randomUUID()}` : undefined;
+  }
+
+  #workflowPollers(
+    sticky: string | undefined,
+    engineReady: Promise<WorkflowEngine>,
+  ): PollerGroup<PollWorkflowTaskQueueResponse> {
     const service = this.client.connection.workflowService;
     const pollers = this.options.workflowPollers;
-    const sticky = engine.stickyQueue;
     const balancer = sticky === undefined
       ? undefined
-      : new StickyPollBalancer(pollers, () => engine.cacheSize);
+      : new StickyPollBalancer(pollers, () => this.#engine?.cacheSize ?? 0);
     return new PollerGroup<PollWorkflowTaskQueueResponse>({
       name: sticky === undefined
         ? `workflow task queue '${this.taskQueue}'`
         : `workflow task queue '${this.taskQueue}' and sticky queue '${sticky}'`,
       pollers,
-      slots,
+      slots: this.#workflowSlots,
       poll: async (signal) => {
         const kind = balancer?.begin() ?? "normal";
         try {
@@ -423,9 +434,32 @@ export class Worker implements AsyncDisposable {
           balancer?.end(kind);
         }
       },
-      handle: (task) => this.#processWorkflowTask(task),
+      // A task polled while the sandbox starts waits for it; if the sandbox fails, the worker fails
+      // and the server hands the task out again when its workflow task times out.
+      handle: (task) => engineReady.then(() => this.#processWorkflowTask(task)),
       onFatal: (error) => this.#fail(error),
       onError: (error) => this.options.logger.warn("Workflow task poll failed; retrying", { error }),
+    });
+  }
+
+  /** Lets the client hand this worker the first task of workflows it starts eagerly. */
+  #registerEagerStart(eager: Set<Promise<void>>): () => void {
+    const slots = this.#workflowSlots;
+    return this.client.eagerStart.register(this.taskQueue, {
+      reserve: () => {
+        if (this.#stop.signal.aborted || !slots.tryAcquire()) return undefined;
+        return (task) => {
+          if (task === undefined) {
+            slots.release();
+            return;
+          }
+          const done: Promise<void> = this.#processWorkflowTask(task).finally(() => {
+            slots.release();
+            eager.delete(done);
+          });
+          eager.add(done);
+        };
+      },
     });
   }
 
@@ -471,10 +505,9 @@ export class Worker implements AsyncDisposable {
     host: WorkflowHost,
     executor: ActivityExecutor | undefined,
     activitySlots: Slots,
+    stickyQueue: string | undefined,
   ): WorkflowEngine {
-    const { workflowPollers, maxConcurrentWorkflowTasks, maxCachedWorkflows, logger } = this.options;
-    // A sticky queue needs a poller and a slot of its own besides the normal queue's.
-    const useSticky = maxCachedWorkflows > 0 && workflowPollers >= 2 && maxConcurrentWorkflowTasks >= 2;
+    const { maxCachedWorkflows, logger } = this.options;
     this.#eagerActivities = new EagerActivityDispatcher({
       taskQueue: this.taskQueue,
       activityTypes: executor === undefined ? new Set<string>() : this.#activities,
@@ -487,14 +520,14 @@ export class Worker implements AsyncDisposable {
       eagerActivities: true,
       namespace: this.namespace,
       taskQueue: this.taskQueue,
-      ...(useSticky ? { stickyTaskQueue: `${this.identity}-${randomUUID()}` } : {}),
+      ...(stickyQueue === undefined ? {} : { stickyTaskQueue: stickyQueue }),
       stickyScheduleToStartTimeoutMs: this.options.stickyQueueScheduleToStartTimeoutMs,
       identity: this.identity,
       ...(this.options.buildId === undefined ? {} : { buildId: this.options.buildId }),
       useVersioning: this.options.useVersioning,
       dataConverter: this.dataConverter,
       sandbox: host,
-      maxCachedWorkflows: useSticky ? maxCachedWorkflows : 0,
+      maxCachedWorkflows: stickyQueue === undefined ? 0 : maxCachedWorkflows,
       onError: (error, ids) => logger.warn("Workflow task failed", { ...ids, error }),
       ...(this.options.workflowSpanExporter === undefined ? {} : {
         onSpans: exportWorkflowSpans(this.options.workflowSpanExporter, logger),

@@ -9,6 +9,13 @@
 
 import { bundleAndDescribeSync, type WorkflowBundle, type WorkflowsDescription } from "../sandbox/mod.ts";
 
+/** A worker's workflows as prepared at construction. */
+export interface PreparedWorkflows {
+  readonly bundle: WorkflowBundle;
+  /** The modules loaded in a sandbox and define each workflow type once. */
+  readonly verified: boolean;
+}
+
 /**
  * Bundles the worker's workflows and checks their registrations.
  *
@@ -18,13 +25,13 @@ import { bundleAndDescribeSync, type WorkflowBundle, type WorkflowsDescription }
 export function prepareWorkflows(
   workflowsPath: string | URL,
   interceptorModules: readonly (string | URL)[],
-): WorkflowBundle {
+): PreparedWorkflows {
   const { bundle, description } = bundleAndDescribeSync(workflowsPath, { interceptorModules });
   // Only a registration problem is final here; whether the modules load is for the worker's sandbox to say.
   if (description?.ok === false && description.stage === "register") {
     throw workflowsError(workflowsPath, description);
   }
-  return bundle;
+  return { bundle, verified: description?.ok === true };
 }
 
 /** The error of a failed description (see `WorkflowHost.describeWorkflows`). */
