@@ -5,11 +5,11 @@
  * SDK's compiled JavaScript; otherwise the TypeScript sources.
  * @module
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import type * as Sandglass from "../mod.ts";
 
 const fromDist = process.env["BENCH_FROM_DIST"] === "1";
@@ -18,14 +18,26 @@ const { Client, Worker } = (await import(fromDist ? "../dist/mod.js" : "../mod.t
 /**
  * The workflows file. From dist/, its import of the workflow API must be `sandglass/workflow`, as in
  * an npm user's code, so that the bundler maps it to the package's shared runtime (the file imports
- * the sources relatively, for the type-checkers); a copy with that import is written to a temp dir.
+ * the sources relatively, for the type-checkers); a copy with that import is kept in a fixed temp
+ * folder (rewritten only when it differs), so that, like a user's workflows file, it keeps its path
+ * and contents from one start to the next and the on-disk bundle cache applies.
  */
 function workflowsPath(): URL {
   const source = new URL("./workflows.ts", import.meta.url);
   if (!fromDist) return source;
   const text = readFileSync(source, "utf8").replace('"../sandbox/workflow/mod.ts"', '"sandglass/workflow"');
-  const file = join(mkdtempSync(join(tmpdir(), "sandglass-bench-")), "workflows.ts");
-  writeFileSync(file, text);
+  const dir = join(tmpdir(), "sandglass-bench-workflows");
+  const file = join(dir, "workflows.ts");
+  let current: string | undefined;
+  try {
+    current = readFileSync(file, "utf8");
+  } catch {
+    current = undefined;
+  }
+  if (current !== text) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, text);
+  }
   return pathToFileURL(file);
 }
 
@@ -43,5 +55,4 @@ const stop = new AbortController();
 process.on("SIGTERM", () => stop.abort());
 await worker.run({ signal: stop.signal });
 await client.connection.close();
-if (fromDist) rmSync(dirname(fileURLToPath(workflows)), { recursive: true, force: true });
 process.exit(0);

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { CancelledFailure } from "sandglass/common";
 import { ActivityEnvironment, WorkflowEnvironment } from "sandglass/testing";
 import { Worker } from "sandglass/worker";
+import { assertReplays } from "../e2e/e2e_support.ts";
 import { processItems } from "./fixtures/guide_activities.ts";
 import { signalOrTimeout, someSignal, waitADay } from "./fixtures/guide_workflows.ts";
 
@@ -55,7 +56,9 @@ test("processItems stops when cancelled", async () => {
 test("docs/testing.md shows exactly the files this test runs (fixture paths aside)", () => {
   const read = (path: string) => readFileSync(new URL(path, import.meta.url), "utf8");
   const code = (text: string) =>
-    text.split("\n").filter((line) => !line.startsWith("//") && !line.includes('from "node:fs"')).join("\n")
+    text.split("\n")
+      .filter((line) => !line.startsWith("//") && !/from "(node:fs|\.\.\/e2e\/e2e_support\.ts)"/.test(line))
+      .join("\n")
       .replaceAll("./fixtures/guide_", "./")
       .trim();
   const blocks = [...read("../../docs/testing.md").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) =>
@@ -64,4 +67,27 @@ test("docs/testing.md shows exactly the files this test runs (fixture paths asid
   assert.equal(blocks[0], code(read("./fixtures/guide_workflows.ts")));
   assert.equal(blocks[1], code(read("./fixtures/guide_activities.ts")));
   assert.equal(blocks[2], code(read("./env_guide.test.ts")).split('\ntest("docs/testing.md')[0]!.trim());
+});
+
+// Not in the guide. The guide's tests above must stay exactly as docs/testing.md shows them, and their
+// server is gone when each ends, so this test runs the same scenarios again and replays every history
+// the time-skipping server recorded with the guide's workflows.
+test("the guide's workflow runs replay from their time-skipping histories", slow, async () => {
+  await using env = await WorkflowEnvironment.startTimeSkipping();
+  await using worker = new Worker(env.client, { taskQueue: "tq1", workflowsPath });
+  await worker.start();
+
+  const day = await env.client.startWorkflow(waitADay, { id: "wf1", taskQueue: "tq1" });
+  assert.equal(await day.result(), "all done");
+  await assertReplays(day, workflowsPath);
+
+  const signalled = await env.client.startWorkflow(signalOrTimeout, { id: "wf2", taskQueue: "tq1" });
+  await signalled.signal(someSignal);
+  assert.equal(await signalled.result(), "got signal");
+  await assertReplays(signalled, workflowsPath);
+
+  const timingOut = await env.client.startWorkflow(signalOrTimeout, { id: "wf3", taskQueue: "tq1" });
+  await env.sleep("50s");
+  assert.equal(await timingOut.result(), "got timeout");
+  await assertReplays(timingOut, workflowsPath);
 });

@@ -8,19 +8,24 @@ import { Client } from "../../client/client.ts";
 import { WorkflowExecutionStatus } from "../../client/workflow_execution.ts";
 import { WorkflowEnvironment } from "../../testing/mod.ts";
 import { Worker } from "../../worker/mod.ts";
+import { assertReplays } from "../e2e/e2e_support.ts";
 import { devServer, uniqueId } from "../support/servers.ts";
 
 const slow = { timeout: 180_000 };
 const WORKFLOWS = new URL("./fixtures/env_workflows.ts", import.meta.url);
 
-/** Starts `signalOrTimeout` on a worker of `env.client`, signals it and returns its result. */
-async function signalledResult(env: WorkflowEnvironment, workflowId: string): Promise<string> {
+/**
+ * Starts `signalOrTimeout` on a worker of `env.client`, signals it, checks that it returns
+ * "got signal", and replays its history with the worker's workflows.
+ */
+async function assertSignalledRun(env: WorkflowEnvironment, workflowId: string): Promise<void> {
   const taskQueue = uniqueId("local");
   await using worker = new Worker(env.client, { taskQueue, workflowsPath: WORKFLOWS });
   await worker.start();
   const handle = await env.client.startWorkflow("signalOrTimeout", { id: workflowId, taskQueue });
   await handle.signal("someSignal");
-  return await handle.result() as string;
+  assert.equal(await handle.result(), "got signal");
+  await assertReplays(handle, WORKFLOWS);
 }
 
 test(
@@ -63,14 +68,15 @@ test(
         await page.text();
         assert.equal(page.status, 200);
 
-        assert.equal(await signalledResult(env, workflowId), "got signal");
+        await assertSignalledRun(env, workflowId);
       }
       assert.ok(existsSync(dbFilename), "the server wrote its database file");
 
       // A second server on the same file still knows the workflow.
       await using again = await WorkflowEnvironment.startLocal({ server: { namespace, dbFilename } });
-      const description = await again.client.getWorkflowHandle(workflowId).describe();
-      assert.equal(description.status, WorkflowExecutionStatus.COMPLETED);
+      const reloaded = again.client.getWorkflowHandle(workflowId);
+      assert.equal((await reloaded.describe()).status, WorkflowExecutionStatus.COMPLETED);
+      await assertReplays(reloaded, WORKFLOWS); // the history read back from the file is whole
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -109,7 +115,7 @@ test(
       assert.ok(Date.now() - before >= 50);
       assert.equal(await env.withAutoTimeSkippingDisabled(() => 42), 42);
 
-      assert.equal(await signalledResult(env, uniqueId("wf")), "got signal");
+      await assertSignalledRun(env, uniqueId("wf"));
       await env.teardown();
       const described = await client.workflowService.describeNamespace({ namespace });
       assert.equal(described.namespaceInfo?.name, namespace);

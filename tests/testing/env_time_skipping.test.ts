@@ -7,6 +7,7 @@ import type { ClientInterceptor } from "../../client/interceptors.ts";
 import type { WorkflowHandle } from "../../client/workflow_handle.ts";
 import { WorkflowEnvironment } from "../../testing/mod.ts";
 import { Worker } from "../../worker/mod.ts";
+import { assertReplays } from "../e2e/e2e_support.ts";
 import { uniqueId } from "../support/servers.ts";
 
 // One time-skipping server for this file, started by the first test and stopped by the last.
@@ -52,13 +53,14 @@ test(
     const env = await environment();
     assert.equal(env.supportsTimeSkipping, true);
     assert.equal(env.namespace, "default");
-    const result = await withWorker(env, async (taskQueue) => {
+    const handle = await withWorker(env, async (taskQueue) => {
       const handle = await env.client.startWorkflow("signalOrTimeout", { id: uniqueId("wf"), taskQueue });
       await waitForEvent(handle, EventType.TIMER_STARTED);
       await handle.signal("someSignal");
-      return await handle.result();
+      assert.equal(await handle.result(), "got signal");
+      return handle;
     });
-    assert.equal(result, "got signal");
+    await assertReplays(handle, WORKFLOWS);
   },
 );
 
@@ -68,9 +70,10 @@ test(
   async () => {
     const env = await environment();
     const before = await env.getCurrentTime();
+    const workflowId = uniqueId("wf");
     const { result, wallMs } = await withWorker(env, async (taskQueue) => {
       const began = performance.now();
-      const result = await env.client.executeWorkflow("waitADay", { id: uniqueId("wf"), taskQueue });
+      const result = await env.client.executeWorkflow("waitADay", { id: workflowId, taskQueue });
       return { result, wallMs: performance.now() - began };
     });
     const after = await env.getCurrentTime();
@@ -82,19 +85,21 @@ test(
     );
     // The environment's interceptor sits after the user's, which still sees the result's long poll.
     assert.ok(seenCalls.includes("fetchWorkflowHistoryEvents:CLOSE_EVENT"));
+    await assertReplays(env.client.getWorkflowHandle(workflowId), WORKFLOWS);
   },
 );
 
 test("the signal workflow returns 'got timeout' after env.sleep(50 s)", slow, async () => {
   const env = await environment();
-  const result = await withWorker(env, async (taskQueue) => {
+  const handle = await withWorker(env, async (taskQueue) => {
     const handle = await env.client.startWorkflow("signalOrTimeout", { id: uniqueId("wf"), taskQueue });
     await waitForEvent(handle, EventType.TIMER_STARTED);
     await env.sleep(50_000);
     await waitForEvent(handle, EventType.TIMER_FIRED);
-    return await env.withAutoTimeSkippingDisabled(() => handle.result());
+    assert.equal(await env.withAutoTimeSkippingDisabled(() => handle.result()), "got timeout");
+    return handle;
   });
-  assert.equal(result, "got timeout");
+  await assertReplays(handle, WORKFLOWS);
 });
 
 test(
@@ -108,19 +113,17 @@ test(
     const moved = t1.getTime() - t0.getTime();
     assert.ok(moved >= 3_600_000 && moved < 3_600_000 + 60_000, `the clock moved ${moved} ms`);
 
+    const workflowId = uniqueId("wf");
     const [inside, afterSleep] = await withWorker(
       env,
       (taskQueue) =>
-        env.client.executeWorkflow("clockAroundSleep", {
-          args: [6 * 3_600_000],
-          id: uniqueId("wf"),
-          taskQueue,
-        }),
+        env.client.executeWorkflow("clockAroundSleep", { args: [6 * 3_600_000], id: workflowId, taskQueue }),
     ) as [number, number];
     assert.ok(inside >= t1.getTime(), "the workflow starts at or after the environment's time");
     assert.ok(afterSleep - inside >= 6 * 3_600_000, `the workflow's clock moved ${afterSleep - inside} ms`);
     const t2 = await env.getCurrentTime();
     assert.ok(t2.getTime() >= afterSleep);
+    await assertReplays(env.client.getWorkflowHandle(workflowId), WORKFLOWS);
   },
 );
 
@@ -154,6 +157,7 @@ test("the clock stays locked while nobody waits and inside withAutoTimeSkippingD
       assert.equal(env.autoTimeSkipping, true);
       // Outside the scope, waiting skips the day again: the lock count was left balanced.
       assert.equal(await handle.result(), "all done");
+      await assertReplays(handle, WORKFLOWS);
     } finally {
       await handle.terminate().catch(() => {});
     }
@@ -170,11 +174,13 @@ test(
       name: "TypeError",
       message: /Invalid duration '5 fortnights'/,
     });
+    const workflowId = uniqueId("wf");
     const result = await withWorker(
       env,
-      (taskQueue) => env.client.executeWorkflow("waitADay", { id: uniqueId("wf"), taskQueue }),
+      (taskQueue) => env.client.executeWorkflow("waitADay", { id: workflowId, taskQueue }),
     );
     assert.equal(result, "all done");
+    await assertReplays(env.client.getWorkflowHandle(workflowId), WORKFLOWS);
   },
 );
 
