@@ -149,7 +149,7 @@ export class Worker implements AsyncDisposable {
     return this.#state;
   }
 
-  /** Milliseconds from `run()` to the first poll (connecting, starting the sandbox), once started. */
+  /** Milliseconds from `run()` until the worker polls with its sandbox ready (connecting, starting the sandbox), once started. */
   get startupMs(): number | undefined {
     return this.#startupMs;
   }
