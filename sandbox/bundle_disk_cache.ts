@@ -9,13 +9,12 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
 import process from "node:process";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { sandglassCacheDir } from "../common/cache_dir.ts";
-import type { WorkflowBundle } from "./bundler.ts";
+import { sha256, unchangedSync, type WorkflowBundle } from "./bundler.ts";
 import type { WorkflowsDescription } from "./protocol.ts";
 
 /** What one cache entry holds. */
@@ -36,10 +35,6 @@ interface StoredEntry {
   bundle: WorkflowBundle;
   digests: [string, string][];
   description: Extract<WorkflowsDescription, { ok: true }>;
-}
-
-function sha256(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
 }
 
 /** The entry's file for a bundle cache key (the entry, runtime and interceptor paths) and this esbuild. */
@@ -65,18 +60,13 @@ export function readBundleFromDisk(key: string): DiskBundleEntry | undefined {
     return undefined;
   }
   if (stored.format !== FORMAT || stored.key !== key || stored.description?.ok !== true) return undefined;
-  for (const [file, digest] of stored.digests) {
-    try {
-      if (sha256(readFileSync(file)) !== digest) return undefined;
-    } catch {
-      return undefined;
-    }
-  }
+  const digests = new Map(stored.digests);
+  if (!unchangedSync(digests)) return undefined;
   const bundle: WorkflowBundle = Object.freeze({
     ...stored.bundle,
     inputs: Object.freeze([...stored.bundle.inputs]),
   });
-  return { bundle, digests: new Map(stored.digests), description: stored.description };
+  return { bundle, digests, description: stored.description };
 }
 
 /**

@@ -26,6 +26,8 @@ interface BundleThreadData {
   /** URLs of `bundler.ts`, `host.ts` and `bundle_disk_cache.ts` (`.js` in dist/), which the thread imports. */
   bundler: string;
   host: string;
+  /** The bundle's cache key (`bundleCacheKey`), under which the thread stores it on disk. */
+  key: string;
   diskCache: string;
   workflows: string;
   options: { runtimeModule?: string; interceptorModules: string[]; cache: boolean };
@@ -57,7 +59,7 @@ const THREAD_SOURCE = `
 import { workerData } from "node:worker_threads";
 let reply;
 try {
-  const { bundleWithDigests, bundleCacheKey, stopBundler } = await import(workerData.bundler);
+  const { bundleWithDigests, stopBundler } = await import(workerData.bundler);
   let built;
   try {
     built = await bundleWithDigests(workerData.workflows, workerData.options);
@@ -79,7 +81,7 @@ try {
   }
   if (workerData.options.cache && description?.ok === true) {
     const { writeBundleToDisk } = await import(workerData.diskCache);
-    writeBundleToDisk(bundleCacheKey(workerData.workflows, workerData.options), { bundle, digests, description });
+    writeBundleToDisk(workerData.key, { bundle, digests, description });
   }
   reply = { ok: true, bundle, digests: [...digests], description };
 } catch (error) {
@@ -149,6 +151,7 @@ export function bundleAndDescribeSync(
     bundler: BUNDLER_URL,
     host: HOST_URL,
     diskCache: DISK_CACHE_URL,
+    key,
     workflows: String(workflows instanceof URL ? workflows.href : workflows),
     options: {
       ...(options.runtimeModule === undefined ? {} : { runtimeModule: String(options.runtimeModule) }),

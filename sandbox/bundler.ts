@@ -360,7 +360,8 @@ async function digestsOf(files: readonly string[]): Promise<Map<string, string>>
   return digests;
 }
 
-function sha256(data: string | Uint8Array): string {
+/** SHA-256 of `data`, in hex. Internal. */
+export function sha256(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
@@ -383,8 +384,8 @@ async function unchanged(digests: ReadonlyMap<string, string>): Promise<boolean>
   return true;
 }
 
-/** Whether the files still have these digests, read synchronously (for {@linkcode cachedBundleSync}). */
-function unchangedSync(digests: ReadonlyMap<string, string>): boolean {
+/** Whether the files still have these digests, read synchronously. Internal. */
+export function unchangedSync(digests: ReadonlyMap<string, string>): boolean {
   for (const [file, digest] of digests) {
     try {
       if (sha256(readFileSync(file)) !== digest) return false;
