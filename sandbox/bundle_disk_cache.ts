@@ -12,9 +12,8 @@
 import process from "node:process";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as esbuild from "esbuild";
 import { sandglassCacheDir } from "../common/cache_dir.ts";
-import { sha256, unchangedSync, type WorkflowBundle } from "./bundler.ts";
+import { esbuildVersion, sha256, unchangedSync, type WorkflowBundle } from "./bundler.ts";
 import type { WorkflowsDescription } from "./protocol.ts";
 
 /** What one cache entry holds. */
@@ -39,7 +38,7 @@ interface StoredEntry {
 
 /** The entry's file for a bundle cache key (the entry, runtime and interceptor paths) and this esbuild. */
 function entryFile(key: string): string {
-  return join(sandglassCacheDir(), "bundles", `${sha256(`${FORMAT}\0${esbuild.version}\0${key}`)}.json`);
+  return join(sandglassCacheDir(), "bundles", `${sha256(`${FORMAT}\0${esbuildVersion()}\0${key}`)}.json`);
 }
 
 /**

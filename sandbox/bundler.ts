@@ -9,11 +9,11 @@
  */
 
 import { BUNDLE_SUPPORTED } from "./protocol.ts";
-import * as esbuild from "esbuild";
+import type * as esbuild from "esbuild";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { builtinModules } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -249,9 +249,25 @@ function problemsOf(error: unknown, workingDir: string): string[] | undefined {
   });
 }
 
+/**
+ * esbuild's API, loaded on first use: a worker whose bundle comes from the disk cache never needs it
+ * (its JavaScript is ~10 ms of a Node start).
+ */
+let esbuildApi: Promise<typeof esbuild> | undefined;
+function loadEsbuild(): Promise<typeof esbuild> {
+  esbuildApi ??= import("esbuild");
+  return esbuildApi;
+}
+
+/** The installed esbuild's version, read without loading it (bundle caches are keyed by it). */
+export function esbuildVersion(): string {
+  return (createRequire(import.meta.url)("esbuild/package.json") as { version: string }).version;
+}
+
 async function build(
   options: esbuild.BuildOptions,
 ): Promise<esbuild.BuildResult & { outputFiles: esbuild.OutputFile[]; metafile: esbuild.Metafile }> {
+  const esbuild = await loadEsbuild();
   try {
     return (await esbuild.build({ ...BASE_OPTIONS, ...options, metafile: true })) as esbuild.BuildResult & {
       outputFiles: esbuild.OutputFile[];
@@ -535,5 +551,5 @@ export const BUNDLE_LINE_OFFSET = 1;
  * environments that check for leaked child processes.
  */
 export async function stopBundler(): Promise<void> {
-  await esbuild.stop();
+  if (esbuildApi !== undefined) await (await esbuildApi).stop();
 }
