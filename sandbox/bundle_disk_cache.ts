@@ -4,13 +4,23 @@
  * SHA-256 of every file that went into it (the workflow modules, the SDK's workflow runtime and
  * prelude, the bundler itself) and the sandbox's description of its workflow types; it is used
  * only while every one of those files still has its digest. Entries live in
- * `<sandglassCacheDir()>/bundles` (set `SANDGLASS_CACHE_DIR` to move it). A cache that cannot be
+ * `<sandglassCacheDir()>/bundles` (set `SANDGLASS_CACHE_DIR` to move it), one per workflows module
+ * and options; the folder keeps the `MAX_DISK_ENTRIES` most recently used. A cache that cannot be
  * read or written is skipped: the bundle is built as if it were absent.
  * @module
  */
 
 import process from "node:process";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { sandglassCacheDir } from "../common/cache_dir.ts";
 import { esbuildVersion, sha256, unchangedSync, type WorkflowBundle } from "./bundler.ts";
@@ -27,6 +37,14 @@ export interface DiskBundleEntry {
 
 /** Bumped when the entry's shape changes. */
 const FORMAT = 1;
+
+/**
+ * Entries the folder keeps (a bundle is ~150 KB to 1 MB): storing one more removes the least
+ * recently used, by modification time, which a read refreshes. Leftover temporary files of
+ * interrupted writes go once they are an hour old.
+ */
+export const MAX_DISK_ENTRIES = 64;
+const STALE_TEMPORARY_MS = 3_600_000;
 
 interface StoredEntry {
   format: number;
@@ -61,6 +79,7 @@ export function readBundleFromDisk(key: string): DiskBundleEntry | undefined {
   if (stored.format !== FORMAT || stored.key !== key || stored.description?.ok !== true) return undefined;
   const digests = new Map(stored.digests);
   if (!unchangedSync(digests)) return undefined;
+  touch(entryFile(key));
   const bundle: WorkflowBundle = Object.freeze({
     ...stored.bundle,
     inputs: Object.freeze([...stored.bundle.inputs]),
@@ -93,7 +112,44 @@ export function writeBundleToDisk(key: string, entry: DiskBundleEntry): void {
     mkdirSync(join(file, ".."), { recursive: true });
     writeFileSync(temporary, JSON.stringify(stored));
     renameSync(temporary, file);
+    evictBeyondLimit(join(file, ".."));
   } catch {
     // A read-only or full disk only costs the next start a build.
+  }
+}
+
+/** Marks an entry as used now (best effort). */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Read-only cache: eviction order falls back to write order.
+  }
+}
+
+/** Removes the least recently used entries beyond `MAX_DISK_ENTRIES`, and stale temporary files. */
+function evictBeyondLimit(dir: string): void {
+  const entries: { file: string; usedMs: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    let usedMs: number;
+    try {
+      usedMs = statSync(file).mtimeMs;
+    } catch {
+      continue; // removed meanwhile
+    }
+    if (name.endsWith(".json")) entries.push({ file, usedMs });
+    else if (name.endsWith(".tmp") && Date.now() - usedMs > STALE_TEMPORARY_MS) remove(file);
+  }
+  entries.sort((a, b) => b.usedMs - a.usedMs);
+  for (const { file } of entries.slice(MAX_DISK_ENTRIES)) remove(file);
+}
+
+function remove(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Another process removed it first.
   }
 }

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { readBundleFromDisk } from "../../sandbox/bundle_disk_cache.ts";
+import { MAX_DISK_ENTRIES, readBundleFromDisk, writeBundleToDisk } from "../../sandbox/bundle_disk_cache.ts";
 import { bundleAndDescribeSync } from "../../sandbox/bundle_sync.ts";
 import { bundleCacheKey } from "../../sandbox/bundler.ts";
 
@@ -80,5 +80,35 @@ test("cache: false neither reads nor writes the disk cache", async () => {
     const built = bundleAndDescribeSync(file, { cache: false });
     assert.deepEqual(built.description, { ok: true, types: ["greet"], dynamic: false });
     await assert.rejects(readdir(join(cacheDir, "bundles")), { code: "ENOENT" });
+  });
+});
+
+test("the disk cache keeps the most recently used entries, and removes the rest and stale temporary files", async () => {
+  await withCacheDir(async (cacheDir, file) => {
+    await writeFile(file, module("greet"));
+    bundleAndDescribeSync(file);
+    const own = bundleCacheKey(file);
+    const entry = readBundleFromDisk(own)!;
+    const bundles = join(cacheDir, "bundles");
+    const keys = Array.from({ length: MAX_DISK_ENTRIES - 1 }, (_, i) => `key-${i}`);
+    for (const key of keys) writeBundleToDisk(key, entry);
+    const hourAgo = Date.now() / 1000 - 3600;
+    for (const name of await readdir(bundles)) await utimes(join(bundles, name), hourAgo, hourAgo);
+    await writeFile(join(bundles, "interrupted.json.1.x.tmp"), "{");
+    await utimes(join(bundles, "interrupted.json.1.x.tmp"), hourAgo - 60, hourAgo - 60);
+    // Reading an entry marks it used: every entry but key-0 and key-1 is used after them.
+    for (const key of [...keys.slice(2), own]) {
+      assert.ok(readBundleFromDisk(key) !== undefined, key);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+
+    writeBundleToDisk("new-a", entry);
+    writeBundleToDisk("new-b", entry);
+    const names = await readdir(bundles);
+    assert.equal(names.filter((n) => n.endsWith(".json")).length, MAX_DISK_ENTRIES);
+    assert.ok(!names.some((n) => n.endsWith(".tmp")), "the stale temporary file is removed");
+    assert.equal(readBundleFromDisk("key-0"), undefined, "the least recently used entry is removed");
+    assert.equal(readBundleFromDisk("key-1"), undefined, "the next least recently used entry is removed");
+    for (const key of ["key-2", own, "new-a", "new-b"]) assert.ok(readBundleFromDisk(key) !== undefined, key);
   });
 });
