@@ -155,19 +155,27 @@ export function deepFreeze(roots: readonly object[]): number {
     if (seen.has(value)) continue;
     seen.add(value);
     Object.freeze(value);
-    for (const key of Reflect.ownKeys(value)) {
-      const desc = Reflect.getOwnPropertyDescriptor(value, key);
-      if (desc === undefined) continue;
-      for (const next of [desc.value, desc.get, desc.set]) {
-        if ((typeof next === "object" && next !== null) || typeof next === "function") {
-          stack.push(next as object);
-        }
-      }
-    }
-    const proto = Object.getPrototypeOf(value) as object | null;
-    if (proto !== null) stack.push(proto);
+    pushReferences(value, stack);
   }
   return seen.size;
+}
+
+/**
+ * Pushes what `value` references (property values, accessors, prototype) that is an object or a
+ * function. One descriptors call per object, no array per property: every new isolate walks a few
+ * thousand properties of the intrinsics, in QuickJS's interpreter.
+ */
+function pushReferences(value: object, stack: object[]): void {
+  const descriptors = Object.getOwnPropertyDescriptors(value) as Record<PropertyKey, PropertyDescriptor>;
+  for (const key of Reflect.ownKeys(descriptors)) {
+    const desc = descriptors[key]!;
+    const { value: data, get, set } = desc;
+    if ((typeof data === "object" && data !== null) || typeof data === "function") stack.push(data as object);
+    if (get !== undefined) stack.push(get);
+    if (set !== undefined) stack.push(set);
+  }
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== null) stack.push(proto);
 }
 
 /** Keys of a prototype that instances commonly assign: non-function data, `constructor`, `toString`. */
@@ -201,16 +209,7 @@ export function hardenShared(root: object): number {
         prototypes.push(prototype);
       }
     }
-    for (const key of Reflect.ownKeys(value)) {
-      const desc = Reflect.getOwnPropertyDescriptor(value, key)!;
-      for (const next of [desc.value, desc.get, desc.set]) {
-        if ((typeof next === "object" && next !== null) || typeof next === "function") {
-          stack.push(next as object);
-        }
-      }
-    }
-    const proto = Object.getPrototypeOf(value) as object | null;
-    if (proto !== null) stack.push(proto);
+    pushReferences(value, stack);
   }
   for (const prototype of new Set(prototypes)) allowOverrides(prototype, assignedOnInstances(prototype));
   return deepFreeze([root]);
