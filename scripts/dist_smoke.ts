@@ -2,13 +2,18 @@
  * `npm run check`'s look at the built npm package (after `npm run build`), on Node, without a server:
  * every subpath of dist/package.json loads, and the bundled host code still finds the files it loads
  * at run time (the bundling thread and its workflow runtime, the activity thread entry, the tracing
- * workflow module), which bundling would break if a module's `import.meta.url` pointed at its chunk.
+ * workflow module), which bundling would break if a module's `import.meta.url` pointed at its chunk,
+ * and protobuf messages made with the user's own copy of `@bufbuild/protobuf` still convert with the
+ * copy bundled into the package.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { create, equals } from "@bufbuild/protobuf";
+import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import type * as ActivityApi from "../worker/activity/mod.ts";
+import type * as Common from "../common/mod.ts";
 import type * as Root from "../mod.ts";
 import type * as Otel from "../worker/otel/mod.ts";
 
@@ -28,6 +33,17 @@ try {
   const { Client, Worker } = (await load(".")) as typeof Root;
   const { runInThread } = (await load("./activity")) as typeof ActivityApi;
   const { TRACING_WORKFLOW_MODULE } = (await load("./otel")) as typeof Otel;
+  const { createProtobufPayloadConverter } = (await load("./common")) as typeof Common;
+
+  const converter = createProtobufPayloadConverter([DurationSchema]);
+  const duration = create(DurationSchema, { seconds: 5n, nanos: 7 });
+  const payload = converter.toPayload(duration);
+  const encoding = new TextDecoder().decode(payload.metadata["encoding"]);
+  if (encoding !== "json/protobuf" || !equals(DurationSchema, duration, converter.fromPayload(payload))) {
+    throw new Error(
+      "dist: a message of the user's @bufbuild/protobuf does not round-trip through the bundled one",
+    );
+  }
 
   writeFileSync(join(dir, "square.mjs"), "export const square = (n) => n * n;\n");
   const squared = await runInThread(pathToFileURL(join(dir, "square.mjs")), "square", [7]);
@@ -47,7 +63,9 @@ try {
   });
   await client.connection.close();
   console.log(
-    `dist: ${Object.keys(exports).length} subpaths load; bundling, threads and tracing module work`,
+    `dist: ${
+      Object.keys(exports).length
+    } subpaths load; bundling, threads, tracing module and user protobuf messages work`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
