@@ -70,16 +70,17 @@ function entryFile(key: string): string {
  * ```
  */
 export function readBundleFromDisk(key: string): DiskBundleEntry | undefined {
+  const file = entryFile(key);
   let stored: StoredEntry;
   try {
-    stored = JSON.parse(readFileSync(entryFile(key), "utf8")) as StoredEntry;
+    stored = JSON.parse(readFileSync(file, "utf8")) as StoredEntry;
   } catch {
     return undefined;
   }
   if (stored.format !== FORMAT || stored.key !== key || stored.description?.ok !== true) return undefined;
   const digests = new Map(stored.digests);
   if (!unchangedSync(digests)) return undefined;
-  touch(entryFile(key));
+  touch(file);
   const bundle: WorkflowBundle = Object.freeze({
     ...stored.bundle,
     inputs: Object.freeze([...stored.bundle.inputs]),

@@ -259,9 +259,13 @@ function loadEsbuild(): Promise<typeof esbuild> {
   return esbuildApi;
 }
 
+let installedEsbuildVersion: string | undefined;
+
 /** The installed esbuild's version, read without loading it (bundle caches are keyed by it). */
 export function esbuildVersion(): string {
-  return (createRequire(import.meta.url)("esbuild/package.json") as { version: string }).version;
+  installedEsbuildVersion ??=
+    (createRequire(import.meta.url)("esbuild/package.json") as { version: string }).version;
+  return installedEsbuildVersion;
 }
 
 async function build(
