@@ -130,7 +130,21 @@ export interface Activation {
   availableInternalFlags?: number[];
   /** Build id of the worker running this task, if any. */
   currentBuildId?: string;
+  /**
+   * Set by the host when the activation runs query handlers or update validators, which are never
+   * replayed: a fresh 64-bit seed (decimal string) for the trace and span ids drawn there, and for
+   * query activations the host's clock (ms since the epoch) for the times of spans made there.
+   */
+  readOnly?: ReadOnlyContext;
   jobs: ActivationJob[];
+}
+
+/** What query handlers and update validators may use that the run's replayed state must not supply. */
+export interface ReadOnlyContext {
+  /** 64-bit seed as a decimal string, new for each activation. */
+  seed: string;
+  /** The host's clock when the activation was made (query activations only). */
+  time?: number;
 }
 
 /** The jobs of an activation, discriminated by `kind`. */

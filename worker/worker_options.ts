@@ -15,8 +15,8 @@ export type { WorkflowSpan, WorkflowSpanSource };
 
 /**
  * Receives the spans workflow interceptors finished (with `exportSpan` of `sandglass/workflow`) in
- * one workflow task, after the server accepted the task; never spans of replayed work, so each
- * span arrives once. `createTracingWorkflowSpanExporter` of `sandglass/otel` is one.
+ * one workflow task, after the server accepted the task, or in a query handler, after the answer
+ * was sent; never spans of replayed work, so each span arrives once. `createTracingWorkflowSpanExporter` of `sandglass/otel` is one.
  *
  * @example
  * ```ts

@@ -74,7 +74,7 @@ export { deprecatePatch, patched } from "./patches.ts";
 export { upsertMemo, upsertSearchAttributes } from "./search_attributes.ts";
 export type { SleepOptions } from "./timers.ts";
 export type { SpanAttributeValue, WorkflowSpan } from "./tracing.ts";
-export { exportSpan, newSpanId, newTraceId } from "./tracing.ts";
+export { exportSpan, newSpanId, newTraceId, spanTime } from "./tracing.ts";
 export { condition, sleep } from "./timers.ts";
 export type {
   ActivityCancellationType,

@@ -11,10 +11,15 @@
  *   `SignalChildWorkflow:<name>`, `ContinueAsNew:<type>` (CLIENT, instant), children of
  *   `RunWorkflow`, whose context goes out in the call's `_tracer-data` header;
  * - `HandleSignal:<name>`, `HandleUpdate:<name>` (SERVER) around the handler, children of the
- *   caller's span in the header, else of `RunWorkflow`.
+ *   caller's span in the header, else of `RunWorkflow`;
+ * - `ValidateUpdate:<name>` (SERVER) around an update's validator, a child of the caller's span in
+ *   the header, else of `RunWorkflow` once that has begun;
+ * - `HandleQuery:<name>` (SERVER) around a query handler, a child of the caller's span in the
+ *   header (a query without one makes no span: queries are frequent, and the UI's are untraced).
  *
- * Queries and update validators make no spans: they are not replayed, so ids drawn there would
- * shift every later id.
+ * Queries and validators are never replayed: their ids come from the seed the worker sends for
+ * each activation that runs them, so the run's replay-stable ids stay in step, and they never open
+ * `RunWorkflow` (its id must be the one the replayed run draws).
  *
  * @module
  */
@@ -26,6 +31,7 @@ import {
   exportSpan,
   newSpanId,
   newTraceId,
+  spanTime,
   workflowInfo,
 } from "./mod.ts";
 import type { WorkflowHeaders, WorkflowInterceptors } from "./interceptors.ts";
@@ -92,13 +98,13 @@ function open(
     ...(parent.spanId === undefined ? {} : { parentSpanId: parent.spanId }),
     traceFlags: parent.traceFlags,
     ...(parent.traceState === undefined ? {} : { traceState: parent.traceState }),
-    startTime: Date.now(),
+    startTime: spanTime(),
     attributes,
   };
 }
 
 function close(span: OpenSpan, error?: unknown): void {
-  const endTime = Date.now();
+  const endTime = spanTime();
   if (error === undefined) {
     exportSpan({ ...span, endTime, status: { code: "OK" } });
     return;
@@ -135,6 +141,20 @@ function closeWhenSettled<T>(
   );
 }
 
+/** Runs the synchronous `call` inside `span`, ending it with the call's outcome. */
+function within<T>(span: OpenSpan | undefined, call: () => T): T {
+  if (span === undefined) return call();
+  let value: T;
+  try {
+    value = call();
+  } catch (error) {
+    close(span, error);
+    throw error;
+  }
+  close(span);
+  return value;
+}
+
 /**
  * The per-run interceptors (called by the runtime).
  *
@@ -145,21 +165,28 @@ function closeWhenSettled<T>(
  */
 export function interceptors(): WorkflowInterceptors {
   let run: OpenSpan | undefined;
-  /** The run's span, opened by the first inbound call (a signal may come before the workflow function). */
+  /** The attributes every span of the run carries (without opening the run's span). */
+  const runAttributes = (): Record<string, SpanAttributeValue> => {
+    const info = workflowInfo();
+    return {
+      "temporal.workflow.id": info.workflowId,
+      "temporal.run.id": info.runId,
+      "temporal.workflow.type": info.workflowType,
+    };
+  };
+  /**
+   * The run's span, opened by the first inbound call that is replayed (a signal may come before the
+   * workflow function); queries and validators only read it.
+   */
   const runSpan = (): OpenSpan => {
     if (run === undefined) {
       const info = workflowInfo();
       const parent = spanRefOf(info.headers[TRACER_HEADER]);
-      const attributes = {
-        "temporal.workflow.id": info.workflowId,
-        "temporal.run.id": info.runId,
-        "temporal.workflow.type": info.workflowType,
-      };
       run = open(
         `RunWorkflow:${info.workflowType}`,
         "SERVER",
         parent ?? { traceId: newTraceId(), traceFlags: SAMPLED },
-        attributes,
+        runAttributes(),
       );
     }
     return run;
@@ -205,6 +232,30 @@ export function interceptors(): WorkflowInterceptors {
           },
         );
         return closeWhenSettled(span, next(input));
+      },
+      validateUpdate(input, next) {
+        const parent = spanRefOf(input.headers[TRACER_HEADER]) ?? run;
+        const span = parent === undefined ? undefined : open(
+          `ValidateUpdate:${input.updateName}`,
+          "SERVER",
+          parent,
+          {
+            ...runAttributes(),
+            "temporal.update.name": input.updateName,
+            "temporal.update.id": input.updateId,
+          },
+        );
+        within(span, () => next(input));
+      },
+      handleQuery(input, next) {
+        const parent = spanRefOf(input.headers[TRACER_HEADER]);
+        const span = parent === undefined ? undefined : open(
+          `HandleQuery:${input.queryName}`,
+          "SERVER",
+          parent,
+          { ...runAttributes(), "temporal.query.name": input.queryName },
+        );
+        return within(span, () => next(input));
       },
     }],
     outbound: [{

@@ -219,6 +219,8 @@ test("signal and update handling, continue-as-new and a signal to a child are sp
   const handleUpdate = only(spans, "HandleUpdate:bump");
   assertChildOf(handleUpdate, update);
   assert.equal(handleUpdate.attributes["temporal.update.name"], "bump");
+  // The validation step is a span even without a validator of the workflow's (interceptors may reject).
+  assertChildOf(only(spans, "ValidateUpdate:bump"), update);
 
   const continued = only(spans, "ContinueAsNew:otelHandlers");
   assertChildOf(continued, first);
@@ -234,8 +236,8 @@ test("signal and update handling, continue-as-new and a signal to a child are sp
   const signalChild = only(spans, "SignalChildWorkflow:go");
   assertChildOf(signalChild, second);
   assertChildOf(only(spans, "HandleSignal:go"), signalChild);
-  assert.equal(spans.length, 14, names(spans));
-  assert.equal(new Set(spans.map((s) => s.spanContext().spanId)).size, 14);
+  assert.equal(spans.length, 15, names(spans));
+  assert.equal(new Set(spans.map((s) => s.spanContext().spanId)).size, 15);
 
   // Both runs' histories replay with the tracing module (and the continued run's start header is the
   // ContinueAsNew span).
@@ -249,6 +251,94 @@ test("signal and update handling, continue-as-new and a signal to a child are sp
   await replayHistory(await client.getWorkflowHandle(workflowId).fetchHistory(), workflowsPath, [
     TRACING_WORKFLOW_MODULE,
   ]);
+});
+
+/** A span's start and end in ms since the epoch. */
+function spanMs(span: ReadableSpan): { start: number; end: number } {
+  const ms = ([s, ns]: [number, number]) => s * 1000 + ns / 1e6;
+  return { start: ms(span.startTime), end: ms(span.endTime) };
+}
+
+test("query handlers and update validators are spans in the callers' traces, and leave the run's replay-stable ids alone", async () => {
+  const { client, taskQueue } = await env();
+  exporter.reset();
+  const workflowId = uniqueId("otel-queried");
+  const handle = await client.startWorkflow("otelQueried", { id: workflowId, taskQueue });
+  assert.equal(await handle.executeUpdate("add", { args: [3] }), "add 3");
+  await assert.rejects(handle.executeUpdate("add", { args: [-1] }), /Only positive amounts, not -1/);
+  // The workflow clock stays at the last task's time; query spans use the worker's clock.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(await handle.query("total"), 3);
+  assert.equal(await handle.query("total"), 3);
+  // A query from a client that does not trace carries no context, and makes no span.
+  const { address, namespace } = await devServer();
+  const plain = await Client.connect(address, { namespace });
+  try {
+    assert.equal(await plain.getWorkflowHandle(workflowId).query("total"), 3);
+  } finally {
+    await plain.connection.close();
+  }
+  await handle.signal("finish");
+  assert.equal(await handle.result(), 3);
+  await eventually(
+    () => exporter.getFinishedSpans().find((s) => s.name === "RunWorkflow:otelQueried"),
+    "the RunWorkflow span",
+  );
+
+  const spans = exporter.getFinishedSpans();
+  const run = only(spans, "RunWorkflow:otelQueried");
+  const queries = spans.filter((s) => s.name === "QueryWorkflow:total");
+  const handled = spans.filter((s) => s.name === "HandleQuery:total");
+  assert.equal(queries.length, 2, names(spans));
+  assert.equal(handled.length, 2, `one HandleQuery per traced query: ${names(spans)}`);
+  for (const query of queries) {
+    const span = handled.find((h) => h.parentSpanContext?.spanId === query.spanContext().spanId);
+    assert.ok(span !== undefined, "each HandleQuery is a child of its QueryWorkflow span");
+    assertChildOf(span, query);
+    assert.equal(span.kind, SpanKind.SERVER);
+    assert.equal(span.status.code, SpanStatusCode.OK);
+    assert.equal(span.attributes["temporal.query.name"], "total");
+    assert.equal(span.attributes["temporal.workflow.id"], workflowId);
+    assert.equal(span.attributes["temporal.run.id"], run.attributes["temporal.run.id"]);
+    const inner = spanMs(span);
+    const outer = spanMs(query);
+    assert.ok(
+      inner.start >= outer.start - 1 && inner.end <= outer.end + 1,
+      `HandleQuery (${inner.start}-${inner.end}) lies within QueryWorkflow (${outer.start}-${outer.end})`,
+    );
+  }
+
+  const updates = spans.filter((s) => s.name === "StartWorkflowUpdate:add");
+  const validations = spans.filter((s) => s.name === "ValidateUpdate:add");
+  assert.equal(updates.length, 2, names(spans));
+  assert.equal(validations.length, 2, `one ValidateUpdate per update: ${names(spans)}`);
+  const accepted = validations.find((s) => s.status.code === SpanStatusCode.OK);
+  const rejected = validations.find((s) => s.status.code === SpanStatusCode.ERROR);
+  assert.ok(accepted !== undefined && rejected !== undefined, "one validation passed, one failed");
+  assert.match(rejected.status.message ?? "", /Only positive amounts, not -1/);
+  assert.equal(rejected.events[0]?.name, "exception");
+  const updateOf = (span: ReadableSpan) => {
+    const update = updates.find((u) => u.spanContext().spanId === span.parentSpanContext?.spanId);
+    assert.ok(update !== undefined, `${span.name} is a child of a StartWorkflowUpdate span`);
+    return update;
+  };
+  assert.notEqual(updateOf(accepted), updateOf(rejected));
+  assert.equal(accepted.kind, SpanKind.SERVER);
+  assert.equal(accepted.attributes["temporal.update.name"], "add");
+  assert.equal(typeof accepted.attributes["temporal.update.id"], "string");
+  assertChildOf(only(spans, "HandleUpdate:add"), updateOf(accepted));
+
+  // The update handler's activity, scheduled in the same task as the validator ran, is a child of the
+  // run; replaying the history writes its recorded header, so the validator drew none of the run's ids.
+  const startActivity = only(spans, "StartActivity:step");
+  assertChildOf(startActivity, run);
+  assertChildOf(only(spans, "RunActivity:step"), startActivity);
+  assert.equal(new Set(spans.map((s) => s.spanContext().spanId)).size, spans.length);
+  const history = await handle.fetchHistory();
+  const scheduled = history.events.find((e) => e.attributes.case === "activityTaskScheduledEventAttributes");
+  assert.ok(scheduled?.attributes.case === "activityTaskScheduledEventAttributes");
+  assert.equal(headerSpanId(scheduled.attributes.value.header), startActivity.spanContext().spanId);
+  assert.deepEqual(await replayedHeaderSpanIds(history), [startActivity.spanContext().spanId]);
 });
 
 test("workflow spans go through the provider only with Sandglass's id generator, keeping the workflow's ids, times, status and events", () => {

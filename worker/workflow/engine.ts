@@ -136,9 +136,9 @@ export interface WorkflowEngineOptions {
   /** Reports errors the engine handled (failed tasks, failed responses). Default: ignored. */
   onError?: (error: unknown, context: { runId: string; workflowId: string }) => void;
   /**
-   * Receives the spans workflow code finished in a task's new (not replayed) activations, once the
-   * server accepted the task's completion; an error it throws is reported to `onError`. Default:
-   * spans are dropped.
+   * Receives the spans workflow code finished in a task's new (not replayed) activations and its
+   * query handlers, once the server accepted the task's completion (or a legacy query's answer); an
+   * error it throws is reported to `onError`. Default: spans are dropped.
    */
   onSpans?: (spans: WorkflowSpan[], run: WorkflowSpanSource) => void;
 }
@@ -366,7 +366,10 @@ class Engine implements WorkflowEngine {
     return response;
   }
 
-  /** Hands the spans of the task just completed to `onSpans` (exactly once: they are taken from the run). */
+  /**
+   * Hands the spans of the task just completed, or of the legacy query just answered, to `onSpans`
+   * (exactly once: they are taken from the run).
+   */
   #exportSpans(m: WorkflowMachines): void {
     const spans = m.takeSpans();
     if (spans.length === 0 || this.#o.onSpans === undefined) return;
@@ -642,6 +645,7 @@ class Engine implements WorkflowEngine {
         errorMessage: result.errorMessage,
         failure: result.failure,
       });
+      this.#exportSpans(m);
     } catch (error) {
       this.#drop(ids.runId);
       this.#o.onError?.(error, ids);

@@ -253,9 +253,15 @@ export class WorkflowMachines implements EngineContext {
     return "exhausted";
   }
 
-  /** Runs one read-only activation of query jobs; returns the completion (commands are ignored). */
+  /**
+   * Runs one read-only activation of query jobs; returns the completion (commands are ignored). The
+   * spans query handlers finished join the task's spans (queries are never replayed).
+   */
   async query(activate: ActivateFn, jobs: ActivationJob[]): Promise<Completion> {
-    const completion = await activate(this.#activation(jobs, true, []));
+    const activation = this.#activation(jobs, true, []);
+    activation.readOnly = { seed: randomSeed(), time: Date.now() };
+    const completion = await activate(activation);
+    if (completion.spans !== undefined) this.#spans.push(...completion.spans);
     return completion;
   }
 
@@ -614,6 +620,10 @@ export class WorkflowMachines implements EngineContext {
     if (flags.size > 0) activation.availableInternalFlags = [...flags].sort((x, y) => x - y);
     const buildId = replaying ? this.#replayedBuildId : this.#workerBuildId ?? this.#replayedBuildId;
     if (buildId !== undefined) activation.currentBuildId = buildId;
+    // Validators run only in new activations; ids drawn there come from a seed of their own.
+    if (!replaying && jobs.some((job) => job.kind === "doUpdate" && job.runValidator)) {
+      activation.readOnly = { seed: randomSeed() };
+    }
     return activation;
   }
 
@@ -746,4 +756,9 @@ function isChangeVersionUpsert(event: HistoryEvent): boolean {
   if (event.attributes.case !== "upsertWorkflowSearchAttributesEventAttributes") return false;
   const fields = Object.keys(event.attributes.value.searchAttributes?.indexedFields ?? {});
   return fields.length === 1 && fields[0] === TEMPORAL_CHANGE_VERSION;
+}
+
+/** A fresh 64-bit seed (decimal string) for ids drawn in code that is never replayed. */
+function randomSeed(): string {
+  return crypto.getRandomValues(new BigUint64Array(1))[0]!.toString();
 }

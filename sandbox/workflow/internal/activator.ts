@@ -17,6 +17,7 @@ import type {
   LogLevel,
   QueryResult,
   QueryWorkflowJob,
+  ReadOnlyContext,
   RuntimeEnv,
   SignalWorkflowJob,
   StartWorkflowJob,
@@ -132,6 +133,26 @@ export class Activator {
   /** Seed of {@linkcode Activator.tracingRandom}, which is made on first use (runs without tracing never need it). */
   #tracingSeed = "0";
   #tracingRandom: Prng | undefined;
+  /** The host's read-only context of the current activation (queries, validators), if it sent one. */
+  #readOnlyContext: ReadOnlyContext | undefined;
+  #readOnlyRandom: Prng | undefined;
+  /**
+   * The PRNG of trace and span ids drawn in query handlers and update validators: seeded by the host
+   * afresh for each activation that runs them, since they are never replayed; `undefined` when the
+   * host sent no seed.
+   */
+  get readOnlyRandom(): Prng | undefined {
+    const context = this.#readOnlyContext;
+    if (context === undefined) return undefined;
+    return this.#readOnlyRandom ??= createPrng(context.seed);
+  }
+  /**
+   * The time to stamp on a span made now: the host's clock in a query activation that carries it,
+   * else the workflow clock.
+   */
+  spanTime(): number {
+    return this.readOnly !== undefined ? this.#readOnlyContext?.time ?? this.now : this.now;
+  }
   started = false;
   completed = false;
   cancelled = false;
@@ -283,6 +304,8 @@ export class Activator {
     enterRun(this);
     this.now = activation.timestamp;
     this.isReplaying = activation.isReplaying;
+    this.#readOnlyContext = activation.readOnly;
+    this.#readOnlyRandom = undefined;
     const jobs = [...activation.jobs].sort((a, b) => jobRank(a) - jobRank(b));
     const isQuery = jobs.length > 0 && jobs.every((job) => job.kind === "queryWorkflow");
     if (this.info !== undefined && !isQuery) {
@@ -918,9 +941,12 @@ export class Activator {
   // Spans and logging
   // ------------------------------------------------------------------------------------------
 
-  /** Adds a finished span to this activation's completion; dropped while replaying (it was exported then). */
+  /**
+   * Adds a finished span to this activation's completion; dropped while replaying (it was exported
+   * then), except in query handlers, which run only once, in activations marked as replaying.
+   */
   exportSpan(span: WorkflowSpan): void {
-    if (this.isReplaying) return;
+    if (this.isReplaying && this.readOnly === undefined) return;
     this.#spans.push(span);
   }
 

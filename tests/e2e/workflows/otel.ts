@@ -2,6 +2,7 @@
 import {
   condition,
   continueAsNew,
+  defineQuery,
   defineSignal,
   defineUpdate,
   executeChild,
@@ -20,6 +21,9 @@ const local = proxyLocalActivities<Activities>({ startToCloseTimeout: "30s" });
 export const poke = defineSignal<[string]>("poke");
 export const go = defineSignal("go");
 export const bump = defineUpdate<number, [number]>("bump");
+export const total = defineQuery<number>("total");
+export const add = defineUpdate<string, [number]>("add");
+export const finish = defineSignal("finish");
 
 /** Runs one activity. */
 export async function otelChild(): Promise<string> {
@@ -65,4 +69,27 @@ export async function otelHandlers(round: number): Promise<string> {
   const child = await startChild(otelWaiter, { workflowId: `${workflowInfo().workflowId}-waiter` });
   await child.signal(go);
   return `${label}:${await child.result()}`;
+}
+
+/**
+ * Answers `total` queries; `add` (validated: positive amounts only) adds an amount and runs an activity
+ * from the handler; `finish` ends the run with the total.
+ */
+export async function otelQueried(): Promise<number> {
+  let sum = 0;
+  let done = false;
+  setHandler(total, () => sum);
+  setHandler(add, async (amount) => {
+    sum += amount;
+    return await step(`add ${amount}`);
+  }, {
+    validator: (amount) => {
+      if (amount <= 0) throw new Error(`Only positive amounts, not ${amount}`);
+    },
+  });
+  setHandler(finish, () => {
+    done = true;
+  });
+  await condition(() => done);
+  return sum;
 }
