@@ -9,7 +9,6 @@
  * @module
  */
 
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { readBundleFromDisk } from "./bundle_disk_cache.ts";
 import {
   bundleCacheKey,
@@ -20,6 +19,7 @@ import {
   WorkflowBundleError,
 } from "./bundler.ts";
 import type { WorkflowsDescription } from "./protocol.ts";
+import { runThreadSync, SyncThreadError } from "./sync_thread.ts";
 
 /** What the helper thread receives. */
 interface BundleThreadData {
@@ -31,9 +31,6 @@ interface BundleThreadData {
   diskCache: string;
   workflows: string;
   options: { runtimeModule?: string; interceptorModules: string[]; cache: boolean };
-  port: MessagePort;
-  /** Set to 1 (and notified) once the reply is posted. */
-  done: Int32Array;
 }
 
 /** What the helper thread replies. */
@@ -48,16 +45,15 @@ const HOST_URL = new URL(`./host${EXT}`, import.meta.url).href;
 const DISK_CACHE_URL = new URL(`./bundle_disk_cache${EXT}`, import.meta.url).href;
 
 /**
- * The helper thread's module (`BundleThreadData` in, `BundleThreadReply` out): bundles, stops
- * esbuild, loads the modules in a QuickJS sandbox for their workflow types (their top-level code
- * runs there, under the sandbox's time and memory limits), stores a successful result on disk,
- * posts the reply and wakes the waiting thread. It is JavaScript in a `data:` URL, not a file of
+ * The helper thread's program (`BundleThreadData` in, `BundleThreadReply` out; see
+ * `runThreadSync`): bundles, stops esbuild, loads the modules in a QuickJS sandbox for their
+ * workflow types (their top-level code runs there, under the sandbox's time and memory limits),
+ * stores a successful result on disk and replies. It is JavaScript in a `data:` URL, not a file of
  * its own: Deno type-checks a TypeScript thread entry every time a thread starts under
  * `deno test` (seconds), and the npm build only ships compiled TypeScript.
  */
-const THREAD_SOURCE = `
-import { workerData } from "node:worker_threads";
-let reply;
+const THREAD_PROGRAM = `
+let result;
 try {
   const { bundleWithDigests, stopBundler } = await import(workerData.bundler);
   let built;
@@ -83,9 +79,9 @@ try {
     const { writeBundleToDisk } = await import(workerData.diskCache);
     writeBundleToDisk(workerData.key, { bundle, digests, description });
   }
-  reply = { ok: true, bundle, digests: [...digests], description };
+  result = { ok: true, bundle, digests: [...digests], description };
 } catch (error) {
-  reply = {
+  result = {
     ok: false,
     name: typeof error?.name === "string" ? error.name : "Error",
     message: typeof error?.message === "string" ? error.message : String(error),
@@ -93,14 +89,8 @@ try {
     ...(Array.isArray(error?.problems) ? { problems: error.problems.map(String) } : {}),
   };
 }
-workerData.port.postMessage(reply);
-workerData.port.close();
-Atomics.store(workerData.done, 0, 1);
-Atomics.notify(workerData.done, 0);
+reply(result);
 `;
-const THREAD_URL = new URL(`data:text/javascript,${encodeURIComponent(THREAD_SOURCE)}`);
-/** Longest wait for the helper thread: only a thread that died without replying takes this long. */
-const THREAD_TIMEOUT_MS = 120_000;
 
 /** A bundle with the sandbox's description of its workflow types. */
 export interface DescribedBundle {
@@ -177,30 +167,11 @@ export function bundleAndDescribeSync(
   return { bundle, description: reply.description };
 }
 
-function runThread(request: Omit<BundleThreadData, "port" | "done">): BundleThreadReply {
-  const done = new Int32Array(new SharedArrayBuffer(4));
-  const { port1, port2 } = new MessageChannel();
-  const data: BundleThreadData = { ...request, port: port2, done };
-  const thread = new Worker(THREAD_URL, {
-    workerData: data,
-    transferList: [port2],
-  });
+function runThread(data: BundleThreadData): BundleThreadReply {
   try {
-    const outcome = Atomics.wait(done, 0, 0, THREAD_TIMEOUT_MS);
-    const received = receiveMessageOnPort(port1);
-    if (received === undefined) {
-      throw new Error(
-        `Cannot bundle the workflow code: the bundling thread ${
-          outcome === "timed-out"
-            ? `did not answer within ${THREAD_TIMEOUT_MS / 1000} s`
-            : "stopped without answering"
-        }`,
-      );
-    }
-    return received.message as BundleThreadReply;
-  } finally {
-    port1.close();
-    thread.unref();
-    thread.terminate().catch(() => {});
+    return runThreadSync<BundleThreadReply>("the bundling thread", THREAD_PROGRAM, data);
+  } catch (error) {
+    if (!(error instanceof SyncThreadError)) throw error;
+    throw new Error(`Cannot bundle the workflow code: ${error.message}`);
   }
 }
