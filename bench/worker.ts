@@ -10,7 +10,12 @@
  * 3. `idle`: N workflows waiting for a signal, each cached after its first task (default 1,000):
  *    RSS growth per cached workflow.
  * 4. start-up: from spawning the worker process to the completion of a workflow that was queued
- *    before it started (the first workflow task), measured in every scenario (median shown).
+ *    before it started (the first workflow task), measured in every scenario and in
+ *    `STARTUP_ONLY` more starts of their own (median of all shown).
+ *
+ * The throughput scenarios also report the CPU the dev server (when the bench started it) and the
+ * driver (this process) spent per workflow: on a machine where the three share the cores, the sum
+ * bounds the throughput any worker can reach.
  *
  * On Node, Sandglass's worker runs from the compiled npm package (dist/, built by `npm run build` at the
  * start of the run), as npm users get it and as the official SDK ships; `--from-source` runs it from the
@@ -49,6 +54,8 @@ const runtimes = option("runtimes", "BENCH_RUNTIMES", "node")!.split(
   ",",
 ) as Runtime[];
 const CONCURRENCY = 200;
+/** Starts measured on their own (no scenario), besides the three scenarios' starts. */
+const STARTUP_ONLY = 4;
 
 const given = option("address", "BENCH_ADDRESS", undefined);
 const server = given === undefined ? await startDevServer() : undefined;
@@ -62,11 +69,18 @@ interface Figures {
   p50Ms?: number;
   p99Ms?: number;
   cpuSPerWorkflow?: number;
+  serverCpuSPerWorkflow?: number;
+  driverCpuSPerWorkflow?: number;
   peakRssMiB?: number;
   rssPerCachedKiB?: number;
 }
 
-type Sdk = { name: string; runtime: Runtime; script: string; env?: Record<string, string> };
+type Sdk = {
+  name: string;
+  runtime: Runtime;
+  script: string;
+  env?: Record<string, string>;
+};
 
 let uid = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++uid}`;
@@ -141,6 +155,8 @@ async function throughputScenario(
   return await withWorker(sdk, async (taskQueue, pid) => {
     const latencies: number[] = [];
     const cpu0 = cpuSeconds(pid);
+    const server0 = server === undefined ? undefined : cpuSeconds(server.pid);
+    const driver0 = process.cpuUsage();
     const began = performance.now();
     await pool(
       Array.from({ length: count }, (_, i) => i),
@@ -157,6 +173,9 @@ async function throughputScenario(
     );
     const wallS = (performance.now() - began) / 1000;
     const cpu = cpuSeconds(pid) - cpu0;
+    const serverCpu = server0 === undefined ? undefined : cpuSeconds(server!.pid) - server0;
+    const driver = process.cpuUsage(driver0);
+    const driverCpu = (driver.user + driver.system) / 1e6;
     latencies.sort((a, b) => a - b);
     return {
       wallS,
@@ -164,6 +183,8 @@ async function throughputScenario(
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       cpuSPerWorkflow: cpu / count,
+      ...(serverCpu === undefined ? {} : { serverCpuSPerWorkflow: serverCpu / count }),
+      driverCpuSPerWorkflow: driverCpu / count,
       peakRssMiB: memory(pid).peakRss / 2 ** 20,
     };
   });
@@ -210,7 +231,9 @@ if (!fromSource && runtimes.includes("node")) {
     stdio: ["ignore", "ignore", "inherit"],
   });
   if (built.status !== 0) {
-    throw new Error("npm run build failed; rerun with --from-source to bench the sources");
+    throw new Error(
+      "npm run build failed; rerun with --from-source to bench the sources",
+    );
   }
 }
 
@@ -248,6 +271,10 @@ for (const sdk of sdks) {
   ]);
   console.error(`[bench] ${sdk.name}: ${counts.idle} idle cached workflows`);
   r["idle"] = await idleScenario(sdk, counts.idle);
+  console.error(`[bench] ${sdk.name}: ${STARTUP_ONLY} more starts`);
+  for (let i = 0; i < STARTUP_ONLY; i++) {
+    r[`start-${i}`] = await withWorker(sdk, () => Promise.resolve({}));
+  }
   results[sdk.name] = r;
   console.error(`[bench] ${sdk.name}: ${JSON.stringify(r)}`);
 }
@@ -257,43 +284,54 @@ const fmt = (
   x: number | undefined,
   digits = 1,
 ) => (x === undefined ? "n/a" : x.toFixed(digits));
+const ms = (
+  seconds: number | undefined,
+) => (seconds === undefined ? undefined : seconds * 1000);
 const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rows: [
+type Row = [
   string,
   (f: Record<string, Figures>) => number | undefined,
   number,
   boolean,
-][] = [
+];
+/** The rows of a throughput scenario. */
+const throughputRows = (scenario: "activity" | "timers"): Row[] => [
   [
-    `activity: throughput (workflows/s)`,
-    (f) => f["activity"]!.throughput,
+    `${scenario}: throughput (workflows/s)`,
+    (f) => f[scenario]!.throughput,
     1,
     true,
   ],
-  [`activity: p50 latency (ms)`, (f) => f["activity"]!.p50Ms, 1, false],
-  [`activity: p99 latency (ms)`, (f) => f["activity"]!.p99Ms, 1, false],
+  [`${scenario}: p50 latency (ms)`, (f) => f[scenario]!.p50Ms, 1, false],
+  [`${scenario}: p99 latency (ms)`, (f) => f[scenario]!.p99Ms, 1, false],
   [
-    `activity: worker CPU ms per workflow`,
-    (f) => f["activity"]!.cpuSPerWorkflow! * 1000,
+    `${scenario}: worker CPU ms per workflow`,
+    (f) => ms(f[scenario]!.cpuSPerWorkflow),
     2,
     false,
   ],
   [
-    `activity: worker peak RSS (MiB)`,
-    (f) => f["activity"]!.peakRssMiB,
+    `${scenario}: dev server CPU ms per workflow`,
+    (f) => ms(f[scenario]!.serverCpuSPerWorkflow),
+    2,
+    false,
+  ],
+  [
+    `${scenario}: driver CPU ms per workflow`,
+    (f) => ms(f[scenario]!.driverCpuSPerWorkflow),
+    2,
+    false,
+  ],
+  [
+    `${scenario}: worker peak RSS (MiB)`,
+    (f) => f[scenario]!.peakRssMiB,
     0,
     false,
   ],
-  [`timers: throughput (workflows/s)`, (f) => f["timers"]!.throughput, 1, true],
-  [`timers: p50 latency (ms)`, (f) => f["timers"]!.p50Ms, 1, false],
-  [`timers: p99 latency (ms)`, (f) => f["timers"]!.p99Ms, 1, false],
-  [
-    `timers: worker CPU ms per workflow`,
-    (f) => f["timers"]!.cpuSPerWorkflow! * 1000,
-    2,
-    false,
-  ],
-  [`timers: worker peak RSS (MiB)`, (f) => f["timers"]!.peakRssMiB, 0, false],
+];
+const rows: Row[] = [
+  ...throughputRows("activity"),
+  ...throughputRows("timers"),
   [
     `idle: RSS per cached workflow (KiB)`,
     (f) => f["idle"]!.rssPerCachedKiB,
@@ -302,7 +340,7 @@ const rows: [
   ],
   [`idle: worker peak RSS (MiB)`, (f) => f["idle"]!.peakRssMiB, 0, false],
   [
-    `start to first completed workflow task (ms, median of 3)`,
+    `start to first completed workflow task (ms, median of ${3 + STARTUP_ONLY})`,
     (f) => median(Object.values(f).map((x) => x.startupMs)),
     0,
     false,
