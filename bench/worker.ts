@@ -1,6 +1,6 @@
 /**
  * `npm run bench:worker`: Sandglass's worker against the official TypeScript SDK's worker on one
- * dev server, in one run. Each worker runs in its own child process (a fresh one per scenario),
+ * dev server, in one run. Each worker runs in its own child process (a fresh one per run),
  * measured from outside through /proc (CPU time of all its threads, RSS and peak RSS):
  *
  * 1. `activity`: N workflows with one no-op activity (default 5,000), driven by a closed loop of
@@ -10,12 +10,17 @@
  * 3. `idle`: N workflows waiting for a signal, each cached after its first task (default 1,000):
  *    RSS growth per cached workflow.
  * 4. start-up: from spawning the worker process to the completion of a workflow that was queued
- *    before it started (the first workflow task), measured in every scenario and in
- *    `STARTUP_ONLY` more starts of their own (median of all shown).
+ *    before it started (the first workflow task), measured in every run and in `STARTUP_ONLY`
+ *    more starts of their own (median of all shown).
  *
  * The throughput scenarios also report the CPU the dev server (when the bench started it) and the
  * driver (this process) spent per workflow: on a machine where the three share the cores, the sum
  * bounds the throughput any worker can reach.
+ *
+ * Each throughput scenario runs in `--rounds R` rounds (default 2) of N/R workflows, the two SDKs
+ * taking turns to go first, and each run begins once the dev server is idle again (under 10 % of a
+ * core for 2 s, at most 60 s), so neither SDK pays for the other's leftovers or for the server's drift
+ * over the run; the figures pool the rounds, and each round's throughput is printed too.
  *
  * On Node, Sandglass's worker runs from the compiled npm package (dist/, built by `npm run build` at the
  * start of the run), as npm users get it and as the official SDK ships; `--from-source` runs it from the
@@ -23,7 +28,8 @@
  *
  * Options: `--scale F` multiplies the counts (env BENCH_SCALE, e.g. 0.05 for a quick run);
  * `--address host:port` uses a running dev server (env BENCH_ADDRESS; default: start one through
- * testing/); `--runtimes node,deno,bun` for Sandglass's worker (env BENCH_RUNTIMES, default node).
+ * testing/); `--runtimes node,deno,bun` for Sandglass's worker (env BENCH_RUNTIMES, default node);
+ * `--rounds R` (env BENCH_ROUNDS, default 2).
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -54,6 +60,7 @@ const runtimes = option("runtimes", "BENCH_RUNTIMES", "node")!.split(
   ",",
 ) as Runtime[];
 const CONCURRENCY = 200;
+const ROUNDS = Math.max(1, Number(option("rounds", "BENCH_ROUNDS", "2")));
 /** Starts measured on their own (no scenario), besides the three scenarios' starts. */
 const STARTUP_ONLY = 4;
 
@@ -146,13 +153,25 @@ async function withWorker(
   }
 }
 
-async function throughputScenario(
+/** One run of a throughput scenario, before the rounds are pooled. */
+interface ThroughputRun {
+  startupMs: number;
+  count: number;
+  wallS: number;
+  latencies: number[];
+  cpuS: number;
+  serverCpuS?: number;
+  driverCpuS: number;
+  peakRssMiB: number;
+}
+
+async function throughputRun(
   sdk: Sdk,
   count: number,
   workflowType: string,
   args: unknown[],
-): Promise<Figures> {
-  return await withWorker(sdk, async (taskQueue, pid) => {
+): Promise<ThroughputRun> {
+  const run = await withWorker(sdk, async (taskQueue, pid) => {
     const latencies: number[] = [];
     const cpu0 = cpuSeconds(pid);
     const server0 = server === undefined ? undefined : cpuSeconds(server.pid);
@@ -176,18 +195,50 @@ async function throughputScenario(
     const serverCpu = server0 === undefined ? undefined : cpuSeconds(server!.pid) - server0;
     const driver = process.cpuUsage(driver0);
     const driverCpu = (driver.user + driver.system) / 1e6;
-    latencies.sort((a, b) => a - b);
     return {
+      count,
       wallS,
-      throughput: count / wallS,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      cpuSPerWorkflow: cpu / count,
-      ...(serverCpu === undefined ? {} : { serverCpuSPerWorkflow: serverCpu / count }),
-      driverCpuSPerWorkflow: driverCpu / count,
+      latencies,
+      cpuS: cpu,
+      ...(serverCpu === undefined ? {} : { serverCpuS: serverCpu }),
+      driverCpuS: driverCpu,
       peakRssMiB: memory(pid).peakRss / 2 ** 20,
     };
   });
+  return run as unknown as ThroughputRun;
+}
+
+/** The figures of a throughput scenario's rounds, pooled: totals over totals, percentiles of all latencies. */
+function pooled(runs: ThroughputRun[]): Figures {
+  const sum = (pick: (r: ThroughputRun) => number) => runs.reduce((total, r) => total + pick(r), 0);
+  const count = sum((r) => r.count);
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const serverKnown = runs.every((r) => r.serverCpuS !== undefined);
+  return {
+    startupMs: runs[0]!.startupMs,
+    wallS: sum((r) => r.wallS),
+    throughput: count / sum((r) => r.wallS),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    cpuSPerWorkflow: sum((r) => r.cpuS) / count,
+    ...(serverKnown ? { serverCpuSPerWorkflow: sum((r) => r.serverCpuS!) / count } : {}),
+    driverCpuSPerWorkflow: sum((r) => r.driverCpuS) / count,
+    peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)),
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the dev server is idle (under 10 % of a core for 2 s; at most 60 s); 5 s for a server of someone else's. */
+async function settle(): Promise<void> {
+  if (server === undefined) return await sleep(5000);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const before = cpuSeconds(server.pid);
+    await sleep(2000);
+    if (cpuSeconds(server.pid) - before < 0.2) return;
+  }
+  console.error("[bench] the dev server stayed busy for 60 s; going on");
 }
 
 async function idleScenario(sdk: Sdk, count: number): Promise<Figures> {
@@ -247,36 +298,51 @@ const sdks: Sdk[] = [
   })),
 ];
 
-const results: Record<string, Record<string, Figures>> = {};
 console.log(
-  `Counts: ${JSON.stringify(counts)}; ${CONCURRENCY} concurrent clients; dev server ${address}`,
+  `Counts: ${
+    JSON.stringify(counts)
+  } in ${ROUNDS} round(s); ${CONCURRENCY} concurrent clients; dev server ${address}`,
 );
+const scenarios: [string, string, unknown[], number][] = [
+  ["activity", "benchActivity", [], counts.activity],
+  ["timers", "benchTimers", [10, 1], counts.timers],
+];
+const runs: Record<string, Record<string, ThroughputRun[]>> = Object.fromEntries(
+  sdks.map((sdk) => [sdk.name, Object.fromEntries(scenarios.map(([name]) => [name, []]))]),
+);
+const starts: Record<string, number[]> = Object.fromEntries(sdks.map((sdk) => [sdk.name, []]));
+for (const [scenario, workflowType, args, total] of scenarios) {
+  const perRound = Math.max(1, Math.round(total / ROUNDS));
+  for (let round = 1; round <= ROUNDS; round++) {
+    const line: string[] = [];
+    for (const sdk of round % 2 === 1 ? sdks : sdks.toReversed()) {
+      await settle();
+      console.error(`[bench] ${scenario}, round ${round}/${ROUNDS}: ${sdk.name}, ${perRound} workflows`);
+      const run = await throughputRun(sdk, perRound, workflowType, args);
+      runs[sdk.name]![scenario]!.push(run);
+      starts[sdk.name]!.push(run.startupMs);
+      line.push(`${sdk.name} ${(run.count / run.wallS).toFixed(1)}`);
+    }
+    console.log(`${scenario}, round ${round}: throughput (workflows/s) ${line.join(", ")}`);
+  }
+}
+const results: Record<string, Record<string, Figures>> = {};
 for (const sdk of sdks) {
   const r: Record<string, Figures> = {};
-  console.error(
-    `[bench] ${sdk.name}: ${counts.activity} workflows with one activity`,
-  );
-  r["activity"] = await throughputScenario(
-    sdk,
-    counts.activity,
-    "benchActivity",
-    [],
-  );
-  console.error(
-    `[bench] ${sdk.name}: ${counts.timers} workflows with 10 x 1 ms timers`,
-  );
-  r["timers"] = await throughputScenario(sdk, counts.timers, "benchTimers", [
-    10,
-    1,
-  ]);
+  for (const [scenario] of scenarios) r[scenario] = pooled(runs[sdk.name]![scenario]!);
+  await settle();
   console.error(`[bench] ${sdk.name}: ${counts.idle} idle cached workflows`);
   r["idle"] = await idleScenario(sdk, counts.idle);
-  console.error(`[bench] ${sdk.name}: ${STARTUP_ONLY} more starts`);
-  for (let i = 0; i < STARTUP_ONLY; i++) {
-    r[`start-${i}`] = await withWorker(sdk, () => Promise.resolve({}));
-  }
+  starts[sdk.name]!.push(r["idle"].startupMs);
   results[sdk.name] = r;
-  console.error(`[bench] ${sdk.name}: ${JSON.stringify(r)}`);
+}
+for (let i = 0; i < STARTUP_ONLY; i++) {
+  for (const sdk of sdks) {
+    starts[sdk.name]!.push((await withWorker(sdk, () => Promise.resolve({}))).startupMs);
+  }
+}
+for (const sdk of sdks) {
+  console.error(`[bench] ${sdk.name}: ${JSON.stringify({ ...results[sdk.name], starts: starts[sdk.name] })}`);
 }
 
 const official = results["official (node)"]!;
@@ -290,7 +356,7 @@ const ms = (
 const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 type Row = [
   string,
-  (f: Record<string, Figures>) => number | undefined,
+  (f: Record<string, Figures>, sdk: string) => number | undefined,
   number,
   boolean,
 ];
@@ -340,8 +406,8 @@ const rows: Row[] = [
   ],
   [`idle: worker peak RSS (MiB)`, (f) => f["idle"]!.peakRssMiB, 0, false],
   [
-    `start to first completed workflow task (ms, median of ${3 + STARTUP_ONLY})`,
-    (f) => median(Object.values(f).map((x) => x.startupMs)),
+    `start to first completed workflow task (ms, median of ${2 * ROUNDS + 1 + STARTUP_ONLY})`,
+    (_, name) => median(starts[name]!),
     0,
     false,
   ],
@@ -354,8 +420,8 @@ console.log(
   `| --- | ---: | ${ours.map(() => "---:").join(" | ")} | ${ours.map(() => "---:").join(" | ")} |`,
 );
 for (const [label, get, digits] of rows) {
-  const theirs = get(official);
-  const values = ours.map((n) => get(results[n]!));
+  const theirs = get(official, sdks[0]!.name);
+  const values = ours.map((n) => get(results[n]!, n));
   console.log(
     `| ${label} | ${fmt(theirs, digits)} | ${values.map((v) => fmt(v, digits)).join(" | ")} | ${
       values.map((v) => ratio(v ?? NaN, theirs ?? NaN)).join(" | ")
