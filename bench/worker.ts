@@ -113,13 +113,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Spawns the worker of `sdk`, measures its start-up, runs `drive`, stops the worker. */
-async function withWorker(
+async function withWorker<T extends object>(
   sdk: Sdk,
-  drive: (
-    taskQueue: string,
-    pid: number,
-  ) => Promise<Omit<Figures, "startupMs">>,
-): Promise<Figures> {
+  drive: (taskQueue: string, pid: number) => Promise<T>,
+): Promise<T & { startupMs: number }> {
   const taskQueue = unique("bench");
   const first = await client.startWorkflow("benchTimers", {
     id: unique("first"),
@@ -171,7 +168,7 @@ async function throughputRun(
   workflowType: string,
   args: unknown[],
 ): Promise<ThroughputRun> {
-  const run = await withWorker(sdk, async (taskQueue, pid) => {
+  return await withWorker(sdk, async (taskQueue, pid) => {
     const latencies: number[] = [];
     const cpu0 = cpuSeconds(pid);
     const server0 = server === undefined ? undefined : cpuSeconds(server.pid);
@@ -205,7 +202,6 @@ async function throughputRun(
       peakRssMiB: memory(pid).peakRss / 2 ** 20,
     };
   });
-  return run as unknown as ThroughputRun;
 }
 
 /** The figures of a throughput scenario's rounds, pooled: totals over totals, percentiles of all latencies. */

@@ -175,8 +175,9 @@ export function interceptors(): WorkflowInterceptors {
     };
   };
   /**
-   * The run's span, opened by the first inbound call that is replayed (a signal may come before the
-   * workflow function); queries and validators only read it.
+   * The run's span, opened by the first replayed inbound call (the workflow function, a signal or an
+   * update handler; a signal may come before the workflow function). Queries and validators, which
+   * are not replayed, only read `run`.
    */
   const runSpan = (): OpenSpan => {
     if (run === undefined) {
