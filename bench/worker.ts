@@ -61,7 +61,7 @@ const runtimes = option("runtimes", "BENCH_RUNTIMES", "node")!.split(
 ) as Runtime[];
 const CONCURRENCY = 200;
 const ROUNDS = Math.max(1, Number(option("rounds", "BENCH_ROUNDS", "2")));
-/** Starts measured on their own (no scenario), besides the three scenarios' starts. */
+/** Starts measured on their own (no scenario), besides the start of every run. */
 const STARTUP_ONLY = 4;
 
 const given = option("address", "BENCH_ADDRESS", undefined);
@@ -70,7 +70,7 @@ const address = given ?? server!.address;
 const client = await Client.connect(address, { namespace: "default" });
 
 interface Figures {
-  startupMs: number;
+  startupMs?: number;
   wallS?: number;
   throughput?: number;
   p50Ms?: number;
@@ -211,7 +211,6 @@ function pooled(runs: ThroughputRun[]): Figures {
   const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const serverKnown = runs.every((r) => r.serverCpuS !== undefined);
   return {
-    startupMs: runs[0]!.startupMs,
     wallS: sum((r) => r.wallS),
     throughput: count / sum((r) => r.wallS),
     p50Ms: percentile(latencies, 50),
@@ -237,9 +236,9 @@ async function settle(): Promise<void> {
   console.error("[bench] the dev server stayed busy for 60 s; going on");
 }
 
-async function idleScenario(sdk: Sdk, count: number): Promise<Figures> {
+async function idleScenario(sdk: Sdk, count: number): Promise<Figures & { startupMs: number }> {
   return await withWorker(sdk, async (taskQueue, pid) => {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(1000);
     const before = memory(pid).rss;
     const ids = Array.from({ length: count }, (_, i) => unique(`idle-${i}`));
     await pool(ids, CONCURRENCY, async (id) => {
@@ -252,10 +251,10 @@ async function idleScenario(sdk: Sdk, count: number): Promise<Figures> {
         if (
           history.events.some((e) => e.attributes.case === "workflowTaskCompletedEventAttributes")
         ) return;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await sleep(2000);
     const after = memory(pid);
     await pool(ids, CONCURRENCY, async (id) => {
       const handle = client.getWorkflowHandle(id);
@@ -328,8 +327,9 @@ for (const sdk of sdks) {
   for (const [scenario] of scenarios) r[scenario] = pooled(runs[sdk.name]![scenario]!);
   await settle();
   console.error(`[bench] ${sdk.name}: ${counts.idle} idle cached workflows`);
-  r["idle"] = await idleScenario(sdk, counts.idle);
-  starts[sdk.name]!.push(r["idle"].startupMs);
+  const idle = await idleScenario(sdk, counts.idle);
+  r["idle"] = idle;
+  starts[sdk.name]!.push(idle.startupMs);
   results[sdk.name] = r;
 }
 for (let i = 0; i < STARTUP_ONLY; i++) {
