@@ -5,7 +5,9 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -28,6 +30,41 @@ export function commandFor(
     case "bun":
       return [bin("node_modules/.bin/bun"), ["run", path, ...args]];
   }
+}
+
+/**
+ * `script` (a bench/ TypeScript file) compiled to JavaScript for Node: the file and the bench/ files
+ * it imports, bundled into `bench/.<name>.mjs` beside it (so `import.meta.url` paths still hold;
+ * packages and files outside bench/ stay imports). A start-up measured on the `.ts` file
+ * would include Node loading its TypeScript stripper (50-90 ms), a cost of the harness's language
+ * that both SDKs would pay and neither needs. Returns the file name, for {@link commandFor}.
+ *
+ * @example
+ * ```ts
+ * const [node, args] = commandFor("node", await compiledForNode("worker_official.ts"), []);
+ * ```
+ */
+export async function compiledForNode(script: string): Promise<string> {
+  const name = `.${basename(script, ".ts")}.mjs`;
+  await esbuild.build({
+    entryPoints: [fileURLToPath(new URL(script, import.meta.url))],
+    outfile: fileURLToPath(new URL(name, import.meta.url)),
+    bundle: true,
+    packages: "external",
+    plugins: [{
+      name: "outside-bench",
+      setup: (build) =>
+        build.onResolve(
+          { filter: /^\.\.\// },
+          (args) => ({ path: args.path, external: true }),
+        ),
+    }],
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    logLevel: "error",
+  });
+  return name;
 }
 
 /** True if the runtime's binary is installed. */

@@ -24,7 +24,9 @@
  *
  * On Node, Sandglass's worker runs from the compiled npm package (dist/, built by `npm run build` at the
  * start of the run), as npm users get it and as the official SDK ships; `--from-source` runs it from the
- * TypeScript sources instead (type stripping at every start). Deno and Bun run the sources.
+ * TypeScript sources instead (type stripping at every start). Deno and Bun run the sources. The Node
+ * children themselves (`worker_official.ts`, `worker_sandglass.ts`) run compiled to JavaScript, so
+ * that neither start includes Node loading its TypeScript stripper.
  *
  * Options: `--scale F` multiplies the counts (env BENCH_SCALE, e.g. 0.05 for a quick run);
  * `--address host:port` uses a running dev server (env BENCH_ADDRESS; default: start one through
@@ -38,7 +40,15 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { Client } from "../client/client.ts";
 import { startDevServer } from "../testing/mod.ts";
-import { commandFor, cpuSeconds, hasRuntime, memory, ratio, type Runtime } from "./_child.ts";
+import {
+  commandFor,
+  compiledForNode,
+  cpuSeconds,
+  hasRuntime,
+  memory,
+  ratio,
+  type Runtime,
+} from "./_child.ts";
 
 function option(
   name: string,
@@ -284,13 +294,15 @@ if (!fromSource && runtimes.includes("node")) {
 }
 
 const sdks: Sdk[] = [
-  { name: "official (node)", runtime: "node", script: "worker_official.ts" },
-  ...runtimes.filter(hasRuntime).map((runtime) => ({
-    name: `sandglass (${runtime})`,
-    runtime,
-    script: "worker_sandglass.ts",
-    ...(runtime === "node" && !fromSource ? { env: { BENCH_FROM_DIST: "1" } } : {}),
-  })),
+  { name: "official (node)", runtime: "node", script: await compiledForNode("worker_official.ts") },
+  ...await Promise.all(
+    runtimes.filter(hasRuntime).map(async (runtime) => ({
+      name: `sandglass (${runtime})`,
+      runtime,
+      script: runtime === "node" ? await compiledForNode("worker_sandglass.ts") : "worker_sandglass.ts",
+      ...(runtime === "node" && !fromSource ? { env: { BENCH_FROM_DIST: "1" } } : {}),
+    })),
+  ),
 ];
 
 console.log(
