@@ -1,8 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "../../client/client.ts";
+import { SDK_NAME, SDK_VERSION } from "../../client/version.ts";
 import { defaultPayloadConverter } from "../../common/default_payload_converter.ts";
 import type { Payload } from "../../gen/temporal/api/common/v1/message_pb.ts";
+import type { History } from "../../gen/temporal/api/history/v1/message_pb.ts";
 import { TaskQueueKind } from "../../gen/temporal/api/enums/v1/task_queue_pb.ts";
 import { bundleWorkflows, stopBundler } from "../../sandbox/bundler.ts";
 import { createWorkflowHost } from "../../sandbox/host.ts";
@@ -95,6 +97,15 @@ async function withEngine(fn: (ctx: Ctx) => Promise<void>, maxCachedWorkflows = 
   }
 }
 
+/** The SDK name and version each WorkflowTaskCompleted event of `history` recorded. */
+function recordedSdks(history: History): [string, string][] {
+  return history.events.flatMap((e) =>
+    e.attributes.case === "workflowTaskCompletedEventAttributes"
+      ? [[e.attributes.value.sdkMetadata?.sdkName ?? "", e.attributes.value.sdkMetadata?.sdkVersion ?? ""]]
+      : []
+  );
+}
+
 test("dev server: a workflow calling one activity completes with the activity's result", async () => {
   await withEngine(async ({ client, taskQueue, errors }) => {
     const handle = await client.startWorkflow("sayHello", {
@@ -104,7 +115,9 @@ test("dev server: a workflow calling one activity completes with the activity's 
     });
     assert.equal(await handle.result(), "Hello, Ada");
     assert.deepEqual(errors, []);
-    await assertReplays(handle, WORKFLOWS);
+    const history = await assertReplays(handle, WORKFLOWS);
+    // The SDK's name and version are recorded by the first task only, as long as they do not change.
+    assert.deepEqual(recordedSdks(history), [[SDK_NAME, SDK_VERSION], ["", ""]]);
   });
 });
 
@@ -175,7 +188,11 @@ test("dev server: without a cache every task replays from full history and still
     assert.equal(await handle.result(), 5);
     assert.equal(engine.cacheSize, 0);
     assert.deepEqual(errors, []);
-    await assertReplays(handle, WORKFLOWS);
+    const history = await assertReplays(handle, WORKFLOWS);
+    // Each task replays from history, which tells it the SDK was recorded already.
+    const sdks = recordedSdks(history);
+    assert.ok(sdks.length >= 2, `${sdks.length} workflow tasks`);
+    assert.deepEqual(sdks, [[SDK_NAME, SDK_VERSION], ...sdks.slice(1).map(() => ["", ""])]);
   }, 0);
 });
 

@@ -274,6 +274,35 @@ test("internal flags used in new work are recorded once, and offered in replay o
   assert.deepEqual(replayOffered[0], [7]);
 });
 
+test("the SDK name and version go with the first task, and again only when history recorded others", async () => {
+  const fresh = new WorkflowMachines(ids);
+  assert.deepEqual(fresh.takeSdkInfo("sandglass", "1.0"), { sdkName: "sandglass", sdkVersion: "1.0" });
+  assert.deepEqual(fresh.takeSdkInfo("sandglass", "1.0"), { sdkName: "", sdkVersion: "" });
+  assert.deepEqual(fresh.takeSdkInfo("sandglass", "1.1"), { sdkName: "", sdkVersion: "1.1" });
+
+  const h = new HistoryBuilder();
+  h.start("W");
+  h.task();
+  const completed = h.events[3]!;
+  assert.equal(completed.attributes.case, "workflowTaskCompletedEventAttributes");
+  if (completed.attributes.case === "workflowTaskCompletedEventAttributes") {
+    completed.attributes.value.sdkMetadata = {
+      $typeName: "temporal.api.sdk.v1.WorkflowTaskCompletedMetadata",
+      coreUsedFlags: [],
+      langUsedFlags: [],
+      sdkName: "sandglass",
+      sdkVersion: "1.0",
+    };
+  }
+  const started = h.task(true);
+  const sandbox = new ScriptedSandbox({ W: () => [] });
+  const replayed = new WorkflowMachines(ids);
+  replayed.addEvents(h.events);
+  await replayed.advance((a) => sandbox.activate(a), { taskStartedEventId: started });
+  assert.deepEqual(replayed.takeSdkInfo("sandglass", "1.0"), { sdkName: "", sdkVersion: "" });
+  assert.deepEqual(replayed.takeSdkInfo("other-sdk", "1.0"), { sdkName: "other-sdk", sdkVersion: "" });
+});
+
 test("a child workflow starts, resolves its start and its result, and replays", async () => {
   const parent: Script = (job) => {
     if (job.kind === "startWorkflow") {

@@ -350,7 +350,7 @@ class Engine implements WorkflowEngine {
         : undefined,
       forceCreateNewWorkflowTask: heartbeat,
       returnNewWorkflowTask: heartbeat,
-      sdkMetadata: { langUsedFlags, sdkName: SDK_NAME, sdkVersion: SDK_VERSION },
+      sdkMetadata: { langUsedFlags, ...m.takeSdkInfo(SDK_NAME, SDK_VERSION) },
       // A speculative task that only rejected updates may be discarded even when it carried
       // events: the engine rebuilds the run from history when told (`resetHistoryEventId`).
       capabilities: { discardSpeculativeWorkflowTaskWithEvents: true },
@@ -591,7 +591,10 @@ class Engine implements WorkflowEngine {
             commandType: CommandType.FAIL_WORKFLOW_EXECUTION,
             attributes: { case: "failWorkflowExecutionCommandAttributes", value: { failure } },
           })],
-          sdkMetadata: { langUsedFlags: m?.takeNewFlags() ?? [], sdkName: SDK_NAME, sdkVersion: SDK_VERSION },
+          sdkMetadata: {
+            langUsedFlags: m?.takeNewFlags() ?? [],
+            ...(m?.takeSdkInfo(SDK_NAME, SDK_VERSION) ?? { sdkName: SDK_NAME, sdkVersion: SDK_VERSION }),
+          },
           ...this.#versionStamp(),
         });
         return;

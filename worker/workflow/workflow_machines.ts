@@ -151,6 +151,8 @@ export class WorkflowMachines implements EngineContext {
   readonly #updates = new Map<string, UpdateMachine>();
   /** Lang flags recorded in history (`sdkMetadata.langUsedFlags`). */
   readonly #recordedFlags = new Set<number>();
+  /** The SDK name and version history last recorded (`sdkMetadata`, set only when they change). */
+  #recordedSdk = { name: "", version: "" };
   /** Build id of the worker that completed the latest replayed workflow task. */
   #replayedBuildId: string | undefined;
   /** Build id of this worker (from `advance`). */
@@ -289,6 +291,17 @@ export class WorkflowMachines implements EngineContext {
     for (const f of flags) this.#recordedFlags.add(f);
     this.#newFlags.clear();
     return flags;
+  }
+
+  /**
+   * The SDK name and version to send with a task completion: empty when history last recorded the same
+   * ones, as the API asks (set on the first task and whenever they change, not on every task).
+   */
+  takeSdkInfo(name: string, version: string): { sdkName: string; sdkVersion: string } {
+    const sdkName = name === this.#recordedSdk.name ? "" : name;
+    const sdkVersion = version === this.#recordedSdk.version ? "" : version;
+    this.#recordedSdk = { name, version };
+    return { sdkName, sdkVersion };
   }
 
   /** Throws `SG1103` if the workflow issued commands that the replayed history does not hold. */
@@ -509,7 +522,10 @@ export class WorkflowMachines implements EngineContext {
     if (completed.attributes.case !== "workflowTaskCompletedEventAttributes") return;
     const buildId = completed.attributes.value.workerVersion?.buildId;
     if (buildId) this.#replayedBuildId = buildId;
-    for (const f of completed.attributes.value.sdkMetadata?.langUsedFlags ?? []) this.#recordedFlags.add(f);
+    const metadata = completed.attributes.value.sdkMetadata;
+    for (const f of metadata?.langUsedFlags ?? []) this.#recordedFlags.add(f);
+    if (metadata?.sdkName) this.#recordedSdk = { ...this.#recordedSdk, name: metadata.sdkName };
+    if (metadata?.sdkVersion) this.#recordedSdk = { ...this.#recordedSdk, version: metadata.sdkVersion };
   }
 
   /**
